@@ -1,0 +1,1 @@
+/* placeholder */ int ir_lexer_placeholder(void); int ir_lexer_placeholder(void) { return 0; }

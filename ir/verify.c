@@ -1,0 +1,3 @@
+/* placeholder */
+#include "ir.h"
+bool ir_verify(const IrModule *m) { (void)m; return true; }
