@@ -122,16 +122,25 @@ uint32_t ir_func_new_value(IrModule *m, IrFunc *f, IrType t, const char *name)
     return f->nvals - 1;
 }
 
+/* Grow a parameter array to hold n+1 elements. `cap` may be stale (0 when
+ * a reader sized the array exactly), so growth is decided by n >= cap. */
+static void *grow_array(IrModule *m, void *arr, uint32_t n, uint32_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return arr;
+    *cap = n ? 2 * n : 4;
+    return arena_grow(&m->arena, arr, elem * n, elem * *cap);
+}
+
 uint32_t ir_func_add_param(IrModule *m, IrFunc *f, IrType t, const char *name)
 {
     uint32_t v = ir_func_new_value(m, f, t, name);
-    uint32_t n = f->nparams + 1;
-    f->ptypes = arena_grow(&m->arena, f->ptypes, f->nparams, n);
-    f->params = arena_grow(&m->arena, f->params, sizeof *f->params * f->nparams,
-                           sizeof *f->params * n);
+    uint32_t cap = f->capparams;
+    f->ptypes = grow_array(m, f->ptypes, f->nparams, &cap, sizeof *f->ptypes);
+    f->params = grow_array(m, f->params, f->nparams, &f->capparams, sizeof *f->params);
     f->ptypes[f->nparams] = (uint8_t)t;
     f->params[f->nparams] = v;
-    f->nparams = n;
+    f->nparams++;
     return v;
 }
 
@@ -155,8 +164,7 @@ uint32_t ir_block_add_param(IrModule *m, IrFunc *f, IrBlock *b, IrType t,
                             const char *name)
 {
     uint32_t v = ir_func_new_value(m, f, t, name);
-    b->params = arena_grow(&m->arena, b->params, sizeof *b->params * b->nparams,
-                           sizeof *b->params * (b->nparams + 1));
+    b->params = grow_array(m, b->params, b->nparams, &b->capparams, sizeof *b->params);
     b->params[b->nparams++] = v;
     return v;
 }

@@ -173,7 +173,7 @@ typedef struct IrInst {
 
 typedef struct IrBlock {
     const char *name;     /* label; NULL lets the printer number it */
-    uint32_t nparams;
+    uint32_t nparams, capparams;
     uint32_t *params;     /* value numbers */
     uint32_t ninsts, capinsts;
     IrInst *insts;
@@ -200,6 +200,7 @@ typedef struct IrFunc {
     uint32_t nparams;
     uint8_t *ptypes;      /* parameter types */
     uint32_t *params;     /* value numbers (defined functions only) */
+    uint32_t capparams;   /* room in ptypes and params */
     unsigned attrs;       /* IR_ATTR_* */
     uint64_t deadline;
     const char *target;   /* per-target body: "x86_64", ...; NULL portable */

@@ -237,6 +237,18 @@ static const char *token_phrase(const Reader *rd, int k)
     switch (k) {
     case 0: return "end of file";
     case TK_MODULE: return "'module'";
+    case TK_EXTERN: return "'extern'";
+    case TK_FUNC: return "'func'";
+    case TK_EXPORT: return "'export'";
+    case TK_DATA: return "'data'";
+    case TK_GLOBALKW: return "'global'";
+    case TK_UNSAFE: return "'unsafe'";
+    case TK_CT: return "'ct'";
+    case TK_NOINLINE: return "'noinline'";
+    case TK_DEADLINE: return "'deadline'";
+    case TK_TARGET: return "'target'";
+    case TK_INF: return "'inf'";
+    case TK_NAN: return "'nan'";
     case TK_ZERO: return "'zero'";
     case TK_ALIGN: return "'align'";
     case TK_TO: return "'to'";
@@ -262,7 +274,9 @@ static const char *token_phrase(const Reader *rd, int k)
     case TK_EQ: return "'='";
     case TK_ARROW: return "'->'";
     case TK_ELLIPSIS: return "'...'";
-    default: return "token";
+    case TK_NEGINF: return "'-inf'";
+    case TK_FLOAT: return "number";
+    default: return "instruction";
     }
 }
 
@@ -282,20 +296,23 @@ static void describe_expected(const Reader *rd, const unsigned char *in, int n,
     }
     const char *phrases[64];
     int np = 0;
-    bool any_op = false, all_const = true, any_attr = false, any_item = false;
+    /* Groups are named when two or more of their tokens are expected. */
+    int nop = 0, nattr = 0, nitem = 0;
+    bool all_const = true;
     for (int k = 1; k < n; k++) {
-        any_op |= set[k] && is_opcode_token(k);
-        any_attr |= set[k] && is_attr_token(k);
-        any_item |= set[k] && is_item_token(k);
+        nop += set[k] && is_opcode_token(k);
+        nattr += set[k] && is_attr_token(k);
+        nitem += set[k] && is_item_token(k);
         if (is_constant_token(k))
             all_const &= set[k] != 0;
     }
+    bool any_op = nop > 1, any_attr = nattr > 1, any_item = nitem > 1;
     bool operand = all_const && set[TK_LOCAL] && set[TK_GLOBAL] && !any_op;
     bool done_op = false, done_const = false, done_attr = false, done_item = false;
     for (int k = 1; k < n && np < 60; k++) {
         if (!set[k])
             continue;
-        if (is_opcode_token(k) || (k == TK_LOCAL && any_op)) {
+        if ((any_op && is_opcode_token(k)) || (k == TK_LOCAL && any_op)) {
             if (!done_op)
                 phrases[np++] = "instruction";
             done_op = true;
@@ -304,16 +321,14 @@ static void describe_expected(const Reader *rd, const unsigned char *in, int n,
             if (!done_const)
                 phrases[np++] = operand ? "operand" : "constant";
             done_const = true;
-        } else if (is_attr_token(k)) {
+        } else if (any_attr && is_attr_token(k)) {
             if (!done_attr)
                 phrases[np++] = "attribute";
             done_attr = true;
-        } else if (is_item_token(k)) {
+        } else if (any_item && is_item_token(k)) {
             if (!done_item)
                 phrases[np++] = "module item";
             done_item = true;
-        } else if (is_constant_token(k)) {
-            phrases[np++] = k == TK_INT ? "integer" : "number";
         } else {
             phrases[np++] = token_phrase(rd, k);
         }
@@ -635,10 +650,17 @@ void rd_func_header(Reader *rd, int ret)
     rd->blk = NULL;
     rd->vals = (NameMap){0};
     rd->blocks = (NameMap){0};
-    for (uint32_t i = 0; i < rd->params.n; i++) {
+    /* As ir_func_add_param does, but with the arrays sized once: adding
+     * one by one copies them each time, quadratic in long lists. */
+    uint32_t n = rd->params.n;
+    f->ptypes = arena_alloc(&m->arena, n + 1);
+    f->params = arena_alloc(&m->arena, sizeof *f->params * (n + 1));
+    for (uint32_t i = 0; i < n; i++) {
         const Param *p = &rd->params.v[i];
-        uint32_t v = ir_func_add_param(m, f, (IrType)p->type.val, bare_name(rd, &p->name));
-        define_value(rd, &p->name, v);
+        f->ptypes[i] = (uint8_t)p->type.val;
+        f->params[i] = ir_func_new_value(m, f, (IrType)p->type.val, bare_name(rd, &p->name));
+        f->nparams = i + 1;
+        define_value(rd, &p->name, f->params[i]);
     }
     rd->params.n = 0;
 }
@@ -746,11 +768,14 @@ void rd_block(Reader *rd, const Token *label)
     if (e->val != index)
         add_error(rd, label->loc, "duplicate definition of block '%.*s' (first at %s)",
                   (int)label->len, label->text, loc_text(rd, e->loc));
+    /* As ir_block_add_param does, with the array sized once. */
+    b->params = arena_alloc(&rd->m->arena, sizeof *b->params * (rd->params.n + 1));
     for (uint32_t i = 0; i < rd->params.n; i++) {
         const Param *p = &rd->params.v[i];
-        uint32_t v = ir_block_add_param(rd->m, f, b, (IrType)p->type.val,
-                                        bare_name(rd, &p->name));
-        define_value(rd, &p->name, v);
+        b->params[i] = ir_func_new_value(rd->m, f, (IrType)p->type.val,
+                                         bare_name(rd, &p->name));
+        b->nparams = i + 1;
+        define_value(rd, &p->name, b->params[i]);
     }
     rd->params.n = 0;
     rd->blk = b;

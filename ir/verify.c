@@ -92,7 +92,6 @@ typedef struct Verifier {
     IrDom *dom;
     uint32_t *def_block;    /* per value: defining block, IR_NONE if none */
     uint64_t *def_pos;      /* per value: place in that block (see POS_*) */
-    NameMap vnames, bnames; /* value and block names seen so far */
 } Verifier;
 
 typedef struct Str {
@@ -193,8 +192,10 @@ static bool err_inst(Verifier *V, IrLoc loc, const char *fmt, ...)
 
 /* ---- small facts ---- */
 
-/* Names as the text form spells them: [A-Za-z_.$][A-Za-z0-9_.$]* or a
- * decimal number, so every module prints to text that reads back. */
+/* Symbol names as the text form spells them: [A-Za-z_.$][A-Za-z0-9_.$]*
+ * or a decimal number. They are the module's interface (linking, C
+ * functions, @main), so they are checked; the names of values and blocks
+ * are only for people, and the printer renames unusable or repeated ones. */
 static bool valid_name(const char *s)
 {
     if (!s || !*s)
@@ -213,6 +214,12 @@ static bool valid_name(const char *s)
             return false;
     }
     return true;
+}
+
+/* Target names are words only, like block labels. */
+static bool valid_word(const char *s)
+{
+    return valid_name(s) && !(*s >= '0' && *s <= '9');
 }
 
 static bool is_value_type(unsigned t) { return t >= IR_I1 && t <= IR_PTR; }
@@ -298,12 +305,6 @@ static bool check_def(Verifier *V, uint32_t v, IrLoc loc, const char *what,
     const IrValue *val = &f->vals[v];
     if (V->def_block[v] != block || V->def_pos[v] != pos)
         return err_inst(V, loc, "value %s is already defined", value_str(V, v).s);
-    if (val->name) {
-        if (!valid_name(val->name))
-            return err_inst(V, loc, "invalid value name '%%%.120s'", val->name);
-        if (V->vnames.cap && map_put(&V->vnames, val->name, v) != IR_NONE)
-            return err_inst(V, loc, "value %s is already defined", value_str(V, v).s);
-    }
     if (!is_value_type(val->type))
         return err_inst(V, loc, "value %s has invalid type %s", value_str(V, v).s,
                         ir_type_name((IrType)val->type));
@@ -800,11 +801,7 @@ static void check_block(Verifier *V, uint32_t b)
     bool early_term = false;
     for (uint32_t i = 0; i + 1 < blk->ninsts; i++)
         early_term |= is_terminator(&blk->insts[i]);
-    if (blk->name && !valid_name(blk->name))
-        err_func(V, blk->loc, "invalid block label '%.120s'", blk->name);
-    else if (blk->name && V->bnames.cap && map_put(&V->bnames, blk->name, b) != IR_NONE)
-        err_func(V, blk->loc, "duplicate block label %s", bs.s);
-    else if (b == 0 && blk->nparams)
+    if (b == 0 && blk->nparams)
         err_func(V, blk->loc, "the entry block %s cannot have parameters", bs.s);
     else if (blk->ninsts == 0)
         err_func(V, blk->loc, "block %s is empty", bs.s);
@@ -829,9 +826,7 @@ static void check_body(Verifier *V)
     V->def_block = malloc(nv * sizeof *V->def_block);
     V->def_pos = malloc(nv * sizeof *V->def_pos);
     V->dom = ir_dom_build(f);
-    map_init(&V->vnames, f->nvals);
-    map_init(&V->bnames, f->nblocks);
-    if (!V->def_block || !V->def_pos || !V->dom || !V->vnames.cap || !V->bnames.cap) {
+    if (!V->def_block || !V->def_pos || !V->dom) {
         err_func(V, V->item->loc, "out of memory");
         goto done;
     }
@@ -860,8 +855,6 @@ done:
     free(V->def_block);
     free(V->def_pos);
     ir_dom_free(V->dom);
-    map_free(&V->vnames);
-    map_free(&V->bnames);
     V->def_block = NULL;
     V->def_pos = NULL;
     V->dom = NULL;
@@ -886,7 +879,7 @@ static bool check_item_name(Verifier *V, uint32_t i)
         return map_get(&V->items, it->name) == i
                    ? true : err_item(V, it->loc, "duplicate symbol %s", is.s);
     const IrFunc *f = it->func;
-    if (!valid_name(f->target))
+    if (!valid_word(f->target))
         return err_item(V, it->loc, "invalid target name '%.40s'", f->target);
     if (f->is_extern)
         return err_item(V, it->loc, "extern function %s cannot be a target variant", is.s);

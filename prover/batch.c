@@ -10,9 +10,10 @@
  *     D                                                            rule done
  *
  * stopping at the first failure. The parent caches each proof as it
- * arrives, and kills a worker whose rule outlives its wall-clock deadline
- * (Z3's own timeouts are soft; the rlimit is the deterministic budget, the
- * kill only a backstop), then starts a fresh worker for the rules left. A
+ * arrives, and kills a worker that spends longer than the timeout on one
+ * combination (Z3's own timeouts are soft; the rlimit is the deterministic
+ * budget, the kill only a backstop), then starts a fresh worker for the
+ * rules left. A
  * rule whose worker dies or is killed is unknown.
  *
  * Workers live for many rules because a new process pays for its first Z3
@@ -21,6 +22,7 @@
  * rules run in parallel without sharing a Z3 context.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -111,33 +113,43 @@ static bool read_all(int fd, void *buf, size_t n)
     return true;
 }
 
+typedef struct WorkerOut {
+    int fd;
+    bool ok; /* every write succeeded */
+} WorkerOut;
+
+static void worker_report(void *user, uint32_t k, ProofStatus s, const char *msg,
+                          const ProofStats *st)
+{
+    WorkerOut *out = user;
+    StrBuf line = {0};
+    if (s == PROOF_PROVED)
+        sb_printf(&line, "P %u %u %u %llu\n", k, st->queries, st->splits,
+                  (unsigned long long)st->max_rlimit);
+    else
+        sb_printf(&line, "F %d %u %u %u %llu %s\n", (int)s, k, st->queries, st->splits,
+                  (unsigned long long)st->max_rlimit, msg ? msg : "");
+    out->ok = write_all(out->fd, line.s, line.len) && out->ok;
+    sb_free(&line);
+}
+
 /* The worker process: prove the rules it is sent until the pipe closes. */
 static _Noreturn void worker_main(const Job *jobs, uint32_t njobs, uint64_t rlimit, int cmd,
                                   int res)
 {
+#ifdef M_TRIM_THRESHOLD
+    /* Keep freed memory: each Z3 context touches megabytes, and handing
+     * them back to the kernel only to fault them in again for the next
+     * context costs more than the proofs (page faults are slow in VMs). */
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
     uint32_t j;
-    while (read_all(cmd, &j, sizeof j) && j < njobs) {
+    WorkerOut out = {res, true};
+    while (out.ok && read_all(cmd, &j, sizeof j) && j < njobs) {
         const Job *job = &jobs[j];
-        const Rule *r = job->rule;
-        bool ok = true;
-        for (uint32_t i = 0; ok && i < job->ntodo; i++) {
-            uint32_t k = job->todo[i];
-            ProofStats st = {0};
-            char *msg = NULL;
-            ProofStatus s = prover_check_combo(r, r->combos[k], rlimit, &msg, &st);
-            StrBuf line = {0};
-            if (s == PROOF_PROVED)
-                sb_printf(&line, "P %u %u %u %llu\n", k, st.queries, st.splits,
-                          (unsigned long long)st.max_rlimit);
-            else
-                sb_printf(&line, "F %d %u %u %u %llu %s\n", (int)s, k, st.queries, st.splits,
-                          (unsigned long long)st.max_rlimit, msg ? msg : "");
-            free(msg);
-            ok = write_all(res, line.s, line.len) && s == PROOF_PROVED;
-            sb_free(&line);
-        }
-        if (!write_all(res, "D\n", 2))
-            break;
+        prover_check_rule(job->rule, job->todo, job->ntodo, rlimit, worker_report, &out);
+        out.ok = write_all(res, "D\n", 2) && out.ok;
     }
     close(cmd);
     close(res);
@@ -235,6 +247,7 @@ static bool take_lines(Worker *w, Job *jobs, RuleVerdict *verdicts, const Prover
             continue;
         }
         if (job->nreported < job->ntodo && job->todo[job->nreported] == k) {
+            w->deadline = now() + opt->timeout; /* the next combination's */
             job->nreported++;
             v->nchecked++;
             v->stats.queries += q;

@@ -53,7 +53,7 @@ bool smt_init(Smt *s)
 
 void smt_fini(Smt *s)
 {
-    if (s->c)
+    if (s && s->c)
         Z3_del_context(s->c);
     s->c = NULL;
 }
@@ -163,12 +163,25 @@ static Z3_ast add_overflows(Smt *s, Z3_ast a, Z3_ast b, unsigned bits, bool is_s
     return eq(s, extract(s, bits, bits, r), smt_bv(s, 1, 1)); /* a borrow or a carry */
 }
 
-static Z3_ast mul_overflows(Smt *s, Z3_ast a, Z3_ast b, bool is_signed)
+/* The product at double width overflows when it does not fit back in
+ * `bits`. (Z3 4.8.12's own bvmul_no_overflow / no_underflow are wrong on
+ * numerals: its rewriter folds the signed forms as unsigned, and at i1 it
+ * finds no overflow in -1 * -1. They are not used.) */
+static Z3_ast mul_overflows(Smt *s, Z3_ast a, Z3_ast b, unsigned bits, bool is_signed)
 {
-    Z3_ast ok = SMT(s, Z3_mk_bvmul_no_overflow(s->c, a, b, is_signed));
-    if (is_signed)
-        ok = and2(s, ok, SMT(s, Z3_mk_bvmul_no_underflow(s->c, a, b)));
-    return not_(s, ok);
+    /* Operands in a fixed order: the overflow of a*b is that of b*a, and
+     * one term for both spares the solver a multiplier equivalence. */
+    if (!s->failed && Z3_get_ast_id(s->c, a) > Z3_get_ast_id(s->c, b)) {
+        Z3_ast t = a;
+        a = b;
+        b = t;
+    }
+    Z3_ast wa = is_signed ? sext(s, bits, a) : zext(s, bits, a);
+    Z3_ast wb = is_signed ? sext(s, bits, b) : zext(s, bits, b);
+    Z3_ast p = SMT(s, Z3_mk_bvmul(s->c, wa, wb));
+    Z3_ast low = extract(s, bits - 1, 0, p);
+    Z3_ast back = is_signed ? sext(s, bits, low) : zext(s, bits, low);
+    return not_(s, eq(s, p, back));
 }
 
 static Z3_ast icmp(Smt *s, IrICond cond, Z3_ast a, Z3_ast b)
@@ -192,7 +205,8 @@ bool smt_inst(Smt *s, IrOpcode op, IrICond cond, unsigned bits, unsigned bits2,
               const Z3_ast *args, SmtInst *out)
 {
     Z3_context c = s->c;
-    Z3_ast a = args[0], b = args[1];
+    bool unary = op == IR_ZEXT || op == IR_SEXT || op == IR_TRUNC;
+    Z3_ast a = args[0], b = unary ? NULL : args[1];
     Z3_ast no = false_(s);
     out->div_zero = no;
     out->overflow = no;
@@ -213,7 +227,7 @@ bool smt_inst(Smt *s, IrOpcode op, IrICond cond, unsigned bits, unsigned bits2,
     case IR_MUL: case IR_MULC: case IR_MULCU:
         out->value = SMT(s, Z3_mk_bvmul(c, a, b));
         if (op != IR_MUL)
-            out->overflow = mul_overflows(s, a, b, op == IR_MULC);
+            out->overflow = mul_overflows(s, a, b, bits, op == IR_MULC);
         break;
     case IR_UDIV: case IR_UREM: case IR_SDIV: case IR_SREM:
         out->div_zero = eq(s, b, smt_bv(s, 0, bits));
@@ -352,8 +366,8 @@ static bool smt_call(Smt *s, const SmtEnv *env, const RuleExpr *e, Z3_ast *value
     case RF_ADDNUW: v = not_(s, add_overflows(s, x, y, aw, false, false)); break;
     case RF_SUBNSW: v = not_(s, add_overflows(s, x, y, aw, true, true)); break;
     case RF_SUBNUW: v = SMT(s, Z3_mk_bvuge(c, x, y)); break;
-    case RF_MULNSW: v = not_(s, mul_overflows(s, x, y, true)); break;
-    case RF_MULNUW: v = not_(s, mul_overflows(s, x, y, false)); break;
+    case RF_MULNSW: v = not_(s, mul_overflows(s, x, y, aw, true)); break;
+    case RF_MULNUW: v = not_(s, mul_overflows(s, x, y, aw, false)); break;
     default: break;
     }
     *value = v;
@@ -376,7 +390,7 @@ bool smt_expr(Smt *s, const SmtEnv *env, const RuleExpr *e, Z3_ast *value, Z3_as
         *value = smt_bv(s, e->has_wtype ? type_bits(env, e->wtype) : w, w);
         break;
     case RX_INTMIN: *value = min_of(s, w); break;
-    case RX_INTMAX: *value = smt_bv(s, UINT64_MAX >> (65 - w), w); break;
+    case RX_INTMAX: *value = smt_bv(s, w > 1 ? UINT64_MAX >> (65 - w) : 0, w); break;
     case RX_UNARY:
         if (!smt_expr(s, env, e->args[0], &a, def))
             return false;

@@ -54,8 +54,9 @@ typedef struct SmtInst {
 
 /* One integer instruction (binary op, icmp, select, zext/sext/trunc) on
  * operand terms: `bits` is the written type T, `bits2` a conversion's
- * result type; select takes (cond, a, b). False after a Z3 error or for
- * an opcode rules do not support. */
+ * result type; args holds 2 operands, 3 for select (cond, a, b), 1 for a
+ * conversion. False after a Z3 error or for an opcode rules do not
+ * support. */
 bool smt_inst(Smt *s, IrOpcode op, IrICond cond, unsigned bits, unsigned bits2,
               const Z3_ast *args, SmtInst *out);
 

@@ -25,7 +25,9 @@
 enum {
     SPLIT_MAX_VALUES = 64,  /* a constant with at most this many values is split */
     SPLIT_MAX_DEPTH = 2,    /* constants split in one query */
-    FIRST_TRY_DIVISOR = 16, /* the unsplit first try gets rlimit / this */
+    FIRST_TRY_DIVISOR = 16, /* the unsplit first try gets rlimit / this, */
+    FIRST_TRY_MAX = 300000, /* ... and at most this */
+    BUDGET_FACTOR = 2,      /* all checks of a combination: rlimit * this */
 };
 
 const char *proof_status_name(ProofStatus s)
@@ -42,7 +44,8 @@ typedef struct Query {
     Smt smt;
     const Rule *r;
     const uint8_t *combo;
-    uint64_t rlimit;
+    uint64_t rlimit;   /* per check */
+    uint64_t left;     /* of the combination's whole budget */
     ProofStats *stats;
     Z3_ast *consts;    /* per constant */
     Z3_ast *svals;     /* per value: the source's terms */
@@ -89,6 +92,8 @@ static bool encode_insts(Query *q, const RuleInst *insts, uint32_t n, Z3_ast *va
             Z3_ast def;
             if (!smt_expr(s, &env, o->expr, &args[k], &def))
                 return false;
+            if (o->expr->is_bool) /* a condition as an i1 operand */
+                args[k] = SMT(s, Z3_mk_ite(s->c, args[k], smt_bv(s, 1, 1), smt_bv(s, 0, 1)));
             if (target) {
                 q->tdefs[i * 3 + k] = def;
                 Z3_ast both[2] = {q->tdef, def};
@@ -236,11 +241,31 @@ static Z3_solver new_solver(Query *q, uint64_t rlimit)
     return so;
 }
 
+/* The resource limit a check may use: what it asks for, within what is
+ * left of the combination's budget. */
+static uint64_t allowance(Query *q, uint64_t want)
+{
+    return want < q->left ? want : q->left;
+}
+
+static void spend(Query *q, uint64_t used)
+{
+    q->left -= used < q->left ? used : q->left;
+    if (used > q->stats->max_rlimit)
+        q->stats->max_rlimit = used;
+}
+
 /* One check of `goal`; a model is kept when satisfiable. */
-static Z3_lbool check(Query *q, Z3_ast goal, uint64_t rlimit, Z3_model *model)
+static Z3_lbool check(Query *q, Z3_ast goal, uint64_t want, Z3_model *model)
 {
     Smt *s = &q->smt;
     Z3_context c = s->c;
+    uint64_t rlimit = allowance(q, want);
+    if (rlimit == 0) {
+        snprintf(q->why, sizeof q->why, "resource budget (rlimit %llu in all) exhausted",
+                 (unsigned long long)q->rlimit * BUDGET_FACTOR);
+        return Z3_L_UNDEF;
+    }
     Z3_solver so = new_solver(q, rlimit);
     if (!so) {
         snprintf(q->why, sizeof q->why, "Z3 error: %.200s", s->why);
@@ -249,9 +274,7 @@ static Z3_lbool check(Query *q, Z3_ast goal, uint64_t rlimit, Z3_model *model)
     Z3_solver_assert(c, so, goal);
     Z3_lbool res = Z3_solver_check(c, so);
     q->stats->queries++;
-    uint64_t used = rlimit_count(c, so);
-    if (used > q->stats->max_rlimit)
-        q->stats->max_rlimit = used;
+    spend(q, rlimit_count(c, so));
     if (res == Z3_L_UNDEF) {
         const char *why = Z3_solver_get_reason_unknown(c, so);
         snprintf(q->why, sizeof q->why, "%s", why ? why : "unknown");
@@ -286,14 +309,19 @@ static unsigned enumerate(Query *q, uint32_t k, Z3_ast cond, uint64_t *vals)
 {
     Smt *s = &q->smt;
     Z3_context c = s->c;
-    Z3_solver so = new_solver(q, q->rlimit);
+    uint64_t limit = allowance(q, q->rlimit);
+    Z3_solver so = limit ? new_solver(q, limit) : NULL;
     if (!so)
         return 0;
     Z3_solver_assert(c, so, cond);
     unsigned n = 0;
+    uint64_t before = 0;
     for (;;) {
         Z3_lbool res = Z3_solver_check(c, so);
         q->stats->queries++;
+        uint64_t count = rlimit_count(c, so); /* this solver's, so far */
+        spend(q, count >= before ? count - before : count);
+        before = count;
         if (res == Z3_L_FALSE)
             break;
         if (res == Z3_L_UNDEF || n == SPLIT_MAX_VALUES) {
@@ -337,7 +365,10 @@ static Z3_lbool solve(Query *q, Z3_ast goal, Z3_ast fixed, bool *split, unsigned
     if (!g)
         return Z3_L_UNDEF;
     bool can_split = depth < SPLIT_MAX_DEPTH;
-    Z3_lbool res = check(q, g, can_split ? q->rlimit / FIRST_TRY_DIVISOR : q->rlimit, model);
+    uint64_t first = q->rlimit / FIRST_TRY_DIVISOR;
+    if (first > FIRST_TRY_MAX)
+        first = FIRST_TRY_MAX;
+    Z3_lbool res = check(q, g, can_split ? first : q->rlimit, model);
     if (res != Z3_L_UNDEF || !can_split)
         return res;
 
@@ -362,6 +393,54 @@ static Z3_lbool solve(Query *q, Z3_ast goal, Z3_ast fixed, bool *split, unsigned
         return res;
     }
     return check(q, g, q->rlimit, model);
+}
+
+/* ---- vacuity ---- */
+
+/* Whether some simple assignment (every constant and input 0, 1, -1,
+ * intmin, ..., or a fixed pseudo-random mix) satisfies the precondition:
+ * evaluating is far cheaper than asking the solver, which can spend long
+ * preprocessing a precondition like noSignedMulOverflow(%x, %y) that x = 0
+ * satisfies. */
+static bool pre_has_easy_model(Query *q)
+{
+    Smt *s = &q->smt;
+    Z3_context c = s->c;
+    const Rule *r = q->r;
+    uint32_t n = 0, cap = r->nconsts + r->nvalues;
+    Z3_ast *from = calloc(cap + 1, sizeof *from), *to = calloc(cap + 1, sizeof *to);
+    unsigned *bits = calloc(cap + 1, sizeof *bits);
+    bool found = false;
+    if (!from || !to || !bits)
+        goto done;
+    for (uint32_t i = 0; i < r->nconsts; i++) {
+        bits[n] = bits_of(q, r->consts[i].type);
+        from[n++] = q->consts[i];
+    }
+    for (uint32_t i = 0; i < r->nvalues; i++)
+        if (r->values[i].kind == RV_INPUT) {
+            bits[n] = bits_of(q, r->values[i].type);
+            from[n++] = q->svals[i];
+        }
+    uint64_t seed = 0x9e3779b97f4a7c15u;
+    for (unsigned k = 0; k < 64 && !found && !s->failed; k++) {
+        for (uint32_t i = 0; i < n; i++) {
+            unsigned w = bits[i];
+            uint64_t pick[8] = {0, 1, UINT64_MAX, UINT64_C(1) << (w - 1),
+                                (UINT64_C(1) << (w - 1)) - 1, 2, w - 1, w};
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            uint64_t v = k < 8 ? pick[k] : k < 24 ? pick[(k + i) % 8] : seed >> (k % 48);
+            to[i] = smt_bv(s, v, w);
+        }
+        Z3_ast t = SMT(s, Z3_substitute(c, q->pre_ok, n, from, to));
+        t = t ? SMT(s, Z3_simplify(c, t)) : NULL;
+        found = t && Z3_get_bool_value(c, t) == Z3_L_TRUE;
+    }
+done:
+    free(from);
+    free(to);
+    free(bits);
+    return found;
 }
 
 /* ---- counterexamples ---- */
@@ -400,8 +479,8 @@ static char *counterexample(Query *q, Z3_model m)
     const Rule *r = q->r;
     StrBuf b = {0};
     char cb[64];
-    sb_printf(&b, "wrong at %s: ", rule_combo_name(r, q->combo, cb, sizeof cb));
-    const char *sep = "";
+    sb_printf(&b, "wrong at %s", rule_combo_name(r, q->combo, cb, sizeof cb));
+    const char *sep = ": ";
     uint64_t v;
     for (uint32_t i = 0; i < r->nvalues; i++)
         if (r->values[i].kind == RV_INPUT) {
@@ -441,17 +520,17 @@ static char *unknown_text(Query *q, const char *why)
     return sb_take(&b);
 }
 
-ProofStatus prover_check_combo(const Rule *r, const uint8_t *combo, uint64_t rlimit,
-                               char **msg, ProofStats *stats)
+/* One combination in the context `smt` (which stays usable unless it
+ * failed). */
+static ProofStatus check_in(Smt *smt, const Rule *r, const uint8_t *combo, uint64_t rlimit,
+                            char **msg, ProofStats *stats)
 {
     ProofStats local = {0};
-    Query q = {.r = r, .combo = combo, .rlimit = rlimit ? rlimit : PROVER_DEFAULT_RLIMIT,
+    Query q = {.smt = *smt, .r = r, .combo = combo,
+               .rlimit = rlimit ? rlimit : PROVER_DEFAULT_RLIMIT,
                .stats = stats ? stats : &local};
+    q.left = q.rlimit * BUDGET_FACTOR;
     *msg = NULL;
-    if (!smt_init(&q.smt)) {
-        *msg = unknown_text(&q, "cannot create a Z3 context");
-        return PROOF_UNKNOWN;
-    }
     Z3_context c = q.smt.c;
     q.consts = calloc(r->nconsts + 1, sizeof *q.consts);
     q.svals = calloc(r->nvalues + 1, sizeof *q.svals);
@@ -473,7 +552,8 @@ ProofStatus prover_check_combo(const Rule *r, const uint8_t *combo, uint64_t rli
             Z3_model_dec_ref(c, m);
         } else if (res == Z3_L_UNDEF) {
             *msg = unknown_text(&q, q.why);
-        } else if (r->pre && (res = check(&q, q.pre_ok, q.rlimit, NULL)) != Z3_L_TRUE) {
+        } else if (r->pre && !pre_has_easy_model(&q) &&
+                   (res = check(&q, q.pre_ok, q.rlimit, NULL)) != Z3_L_TRUE) {
             char cb[64];
             if (res == Z3_L_FALSE) {
                 StrBuf b = {0};
@@ -493,6 +573,56 @@ ProofStatus prover_check_combo(const Rule *r, const uint8_t *combo, uint64_t rli
     free(q.svals);
     free(q.tvals);
     free(q.tdefs);
-    smt_fini(&q.smt);
+    *smt = q.smt;
     return status;
+}
+
+static char *no_context(const Rule *r, const uint8_t *combo)
+{
+    StrBuf b = {0};
+    char cb[64];
+    sb_printf(&b, "unknown at %s: cannot create a Z3 context",
+              rule_combo_name(r, combo, cb, sizeof cb));
+    return sb_take(&b);
+}
+
+ProofStatus prover_check_combo(const Rule *r, const uint8_t *combo, uint64_t rlimit,
+                               char **msg, ProofStats *stats)
+{
+    Smt smt;
+    if (!smt_init(&smt)) {
+        smt_fini(&smt);
+        *msg = no_context(r, combo);
+        return PROOF_UNKNOWN;
+    }
+    ProofStatus s = check_in(&smt, r, combo, rlimit, msg, stats);
+    smt_fini(&smt);
+    return s;
+}
+
+ProofStatus prover_check_rule(const Rule *r, const uint32_t *combos, uint32_t n,
+                              uint64_t rlimit, ProofDone *done, void *user)
+{
+    Smt smt;
+    bool live = smt_init(&smt);
+    ProofStatus s = PROOF_PROVED;
+    for (uint32_t i = 0; i < n && s == PROOF_PROVED; i++) {
+        const uint8_t *combo = r->combos[combos[i]];
+        if (live && smt.failed) { /* a Z3 error: start afresh */
+            smt_fini(&smt);
+            live = smt_init(&smt);
+        }
+        ProofStats st = {0};
+        char *msg = NULL;
+        if (live) {
+            s = check_in(&smt, r, combo, rlimit, &msg, &st);
+        } else {
+            s = PROOF_UNKNOWN;
+            msg = no_context(r, combo);
+        }
+        done(user, combos[i], s, msg, &st);
+        free(msg);
+    }
+    smt_fini(&smt);
+    return s;
 }

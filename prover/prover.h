@@ -15,7 +15,9 @@
  * counts as proved.
  *
  * prover_check_combo runs one query in the calling process, under a
- * deterministic Z3 resource limit (rlimit). prover_check_set proves whole
+ * deterministic Z3 resource limit (rlimit); prover_check_rule runs a
+ * rule's combinations in one fresh Z3 context (deleted at the end, so
+ * memory stays bounded by one rule). prover_check_set proves whole
  * rules in forked workers, each killed after a hard wall-clock timeout,
  * and keeps proved combinations in a cache (cache.h).
  */
@@ -27,10 +29,12 @@
 
 #include "rule.h"
 
-/* The default resource limit per Z3 query and the default wall-clock
- * backstop per rule (docs/performance.md says how they were chosen). */
+/* The default resource limit per Z3 check (a combination may spend twice
+ * that over all its checks) and the default wall-clock backstop per
+ * combination, in seconds (docs/performance.md says how they were
+ * chosen). */
 #define PROVER_DEFAULT_RLIMIT UINT64_C(40000000)
-#define PROVER_DEFAULT_TIMEOUT 120
+#define PROVER_DEFAULT_TIMEOUT 60
 
 typedef enum ProofStatus {
     PROOF_PROVED,
@@ -54,9 +58,17 @@ typedef struct ProofStats {
 ProofStatus prover_check_combo(const Rule *r, const uint8_t *combo, uint64_t rlimit,
                                char **msg, ProofStats *stats);
 
+/* Prove `r` at r->combos[combos[i]] for i in order, in one Z3 context,
+ * until one is not proved; done() hears of each (msg NULL when proved).
+ * Returns the last status. */
+typedef void ProofDone(void *user, uint32_t combo, ProofStatus s, const char *msg,
+                       const ProofStats *stats);
+ProofStatus prover_check_rule(const Rule *r, const uint32_t *combos, uint32_t n,
+                              uint64_t rlimit, ProofDone *done, void *user);
+
 typedef struct ProverOptions {
     uint64_t rlimit;       /* per query; 0: PROVER_DEFAULT_RLIMIT */
-    unsigned timeout;      /* seconds per rule (hard); 0: PROVER_DEFAULT_TIMEOUT */
+    unsigned timeout;      /* seconds per combination (hard); 0: the default */
     unsigned jobs;         /* workers at once; 0: the online CPUs */
     const char *cache_dir; /* NULL: no cache */
     unsigned widths;       /* check only combinations whose widths are all in

@@ -163,11 +163,23 @@ typedef struct RuleTypeVar {
     IrLoc loc;
 } RuleTypeVar;
 
+/* `where A < B`: a constraint between the widths of two types. */
+typedef enum RuleWhereOp { RW_LT, RW_LE, RW_GT, RW_GE, RW_EQ, RW_NE } RuleWhereOp;
+#define RULE_MAX_WHERES 8
+
+typedef struct RuleWhere {
+    RuleType a, b;
+    uint8_t op;        /* RuleWhereOp */
+    IrLoc loc;
+} RuleWhere;
+
 typedef struct Rule {
     const char *name;
     IrLoc loc;
     unsigned ntypevars;
     RuleTypeVar typevars[RULE_MAX_TYPEVARS];
+    unsigned nwheres;
+    RuleWhere wheres[RULE_MAX_WHERES];
     uint32_t nvalues, capvalues;
     RuleValue *values;
     uint32_t nconsts, capconsts;

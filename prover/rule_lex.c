@@ -16,7 +16,7 @@ static const char *const punct_texts[] = {
     [P_EQ] = "==", [P_NE] = "!=", [P_LAND] = "&&", [P_LOR] = "||",
     [P_ULT] = "u<", [P_ULE] = "u<=", [P_UGT] = "u>", [P_UGE] = "u>=",
     [P_SLT] = "s<", [P_SLE] = "s<=", [P_SGT] = "s>", [P_SGE] = "s>=",
-    [P_LT] = "<", [P_GT] = ">", [P_SHR] = ">>",
+    [P_LT] = "<", [P_LE] = "<=", [P_GT] = ">", [P_GE] = ">=", [P_SHR] = ">>",
 };
 
 const char *punct_text(Punct p)
@@ -206,8 +206,14 @@ Token lex_next(Lexer *lx)
     case '^': return punct(lx, t, P_CARET, 1);
     case '~': return punct(lx, t, P_TILDE, 1);
     case '!': return c1 == '=' ? punct(lx, t, P_NE, 2) : punct(lx, t, P_BANG, 1);
-    case '<': return c1 == '<' ? punct(lx, t, P_SHL, 2) : punct(lx, t, P_LT, c1 == '=' ? 2 : 1);
-    case '>': return c1 == '>' ? punct(lx, t, P_SHR, 2) : punct(lx, t, P_GT, c1 == '=' ? 2 : 1);
+    case '<':
+        if (c1 == '<')
+            return punct(lx, t, P_SHL, 2);
+        return c1 == '=' ? punct(lx, t, P_LE, 2) : punct(lx, t, P_LT, 1);
+    case '>':
+        if (c1 == '>')
+            return punct(lx, t, P_SHR, 2);
+        return c1 == '=' ? punct(lx, t, P_GE, 2) : punct(lx, t, P_GT, 1);
     default: break;
     }
     t.kind = TK_BAD;

@@ -27,7 +27,8 @@ typedef enum Punct {
     P_PLUS, P_MINUS, P_STAR, P_AMP, P_PIPE, P_CARET, P_TILDE, P_BANG,
     P_SHL, P_EQ, P_NE, P_LAND, P_LOR,
     P_ULT, P_ULE, P_UGT, P_UGE, P_SLT, P_SLE, P_SGT, P_SGE,
-    P_LT, P_GT, P_SHR, /* accepted only to explain that they are not allowed */
+    P_LT, P_LE, P_GT, P_GE, P_SHR, /* where clauses; in expressions
+                                          only to explain they are not allowed */
 } Punct;
 
 typedef struct Token {

@@ -252,6 +252,42 @@ static void parse_widths(Parser *p)
     add_typevar(p, name, mask, loc);
 }
 
+/* where TYPE (< <= > >= == !=) TYPE */
+static void parse_where(Parser *p)
+{
+    Rule *r = p->rule;
+    IrLoc loc = p->tok.loc;
+    advance(p);
+    if (r->nwheres == RULE_MAX_WHERES)
+        error_at(p, loc, "too many where clauses (at most %d)", RULE_MAX_WHERES);
+    RuleWhere w = {.loc = loc};
+    w.a = parse_type(p);
+    static const Punct ops[] = {P_LT, P_LE, P_GT, P_GE, P_EQ, P_NE};
+    int op = -1;
+    for (int i = 0; i < 6; i++)
+        if (is_punct(p, ops[i]))
+            op = i;
+    if (op < 0)
+        expected(p, "a width comparison (< <= > >= == !=)");
+    advance(p);
+    w.op = (uint8_t)op;
+    w.b = parse_type(p);
+    r->wheres[r->nwheres++] = w;
+}
+
+static bool where_holds(const Rule *r, const RuleWhere *w, const uint8_t *combo)
+{
+    unsigned a = rule_type_bits(r, w->a, combo), b = rule_type_bits(r, w->b, combo);
+    switch ((RuleWhereOp)w->op) {
+    case RW_LT: return a < b;
+    case RW_LE: return a <= b;
+    case RW_GT: return a > b;
+    case RW_GE: return a >= b;
+    case RW_EQ: return a == b;
+    default: return a != b;
+    }
+}
+
 /* ---- values and constants ---- */
 
 static int find_value(const Rule *r, const char *name, size_t len)
@@ -399,7 +435,8 @@ static RuleExpr *parse_primary(Parser *p)
             return new_expr(p, RX_INTMAX, loc);
         error_at(p, loc, "unknown name '%.*s' in an expression", (int)len, name);
     }
-    if (p->tok.kind == TK_PUNCT && (p->tok.punct == P_LT || p->tok.punct == P_GT))
+    if (p->tok.kind == TK_PUNCT && (p->tok.punct == P_LT || p->tok.punct == P_GT ||
+                                    p->tok.punct == P_LE || p->tok.punct == P_GE))
         error_at(p, loc, "'%s' does not say its signedness: write u%s or s%s",
                  punct_text(p->tok.punct), punct_text(p->tok.punct), punct_text(p->tok.punct));
     error_at(p, loc, "expected an expression, found %s", tok_desc(&p->tok, buf, sizeof buf));
@@ -483,6 +520,10 @@ static RuleExpr *parse_level(Parser *p, unsigned level)
     }
     if (is_punct(p, P_SHR))
         error_at(p, p->tok.loc, "'>>' does not say its signedness: write lshr(a, b) or ashr(a, b)");
+    if (p->tok.kind == TK_PUNCT && (p->tok.punct == P_LT || p->tok.punct == P_GT ||
+                                    p->tok.punct == P_LE || p->tok.punct == P_GE))
+        error_at(p, p->tok.loc, "'%s' does not say its signedness: write u%s or s%s",
+                 punct_text(p->tok.punct), punct_text(p->tok.punct), punct_text(p->tok.punct));
     p->depth--;
     return e;
 }
@@ -534,7 +575,7 @@ static RuleOperand parse_operand(Parser *p, RuleType type)
         /* The source matches: a literal or a constant, nothing computed. */
         RuleExpr *e = o.expr;
         if (e->kind != RX_LIT && e->kind != RX_CONST)
-            error_at(p, e->loc, "a source operand is a value, a constant or a literal; "
+            error_at(p, o.loc, "a source operand is a value, a constant or a literal; "
                      "constant expressions belong in the target or the precondition");
         if (e->kind == RX_CONST) {
             const char *name = e->name;
@@ -582,7 +623,7 @@ static const RuleType type_i1 = {RULE_NO_TYPEVAR, 1};
 static void parse_inst(Parser *p)
 {
     Rule *r = p->rule;
-    RuleInst in = {.loc = p->tok.loc};
+    RuleInst in = {.loc = p->tok.loc, .type2 = {RULE_NO_TYPEVAR, 0}};
     char buf[64];
     if (p->tok.kind != TK_VALUE)
         expected(p, p->in_target ? "a target instruction '%name = ...'"
@@ -919,6 +960,8 @@ static void find_combos(Parser *p)
             combo[i] = (uint8_t)rule_width_list[idx[i]];
         }
         bool valid = true;
+        for (unsigned i = 0; i < r->nwheres; i++)
+            valid = valid && where_holds(r, &r->wheres[i], combo);
         for (uint32_t i = 0; i < r->nsrc; i++)
             valid = valid && inst_valid_at(r, &r->src[i], combo);
         if (valid) {
@@ -938,8 +981,8 @@ static void find_combos(Parser *p)
             break;
     }
     if (r->ncombos == 0)
-        error_at(p, r->loc, "rule '%s' claims no width: its conversions are invalid at "
-                 "every width it lists", r->name);
+        error_at(p, r->loc, "rule '%s' claims no width: its conversions or where clauses "
+                 "rule out every width it lists", r->name);
 }
 
 /* Every value the source defines is used, except the root. */
@@ -975,14 +1018,18 @@ static void check_rule(Parser *p)
             if (r->tgt[i].opd[k].kind == RO_EXPR) {
                 RuleExpr *e = r->tgt[i].opd[k].expr;
                 resolve_names(p, e, false);
-                check_value(p, e, e->type);
+                /* A condition is an i1 operand: 1 when it holds. */
+                if (e->is_bool && e->type.var == RULE_NO_TYPEVAR && e->type.bits == 1)
+                    check_bool(p, e);
+                else
+                    check_value(p, e, e->type);
             }
     for (unsigned i = 0; i < r->ntypevars; i++) {
         bool used = false;
         for (uint32_t k = 0; k < r->nvalues; k++)
             used = used || r->values[k].type.var == i;
         for (uint32_t k = 0; k < r->nsrc; k++)
-            used = used || r->src[k].type.var == i || r->src[k].type2.var == i;
+            used = used || r->src[k].type.var == i || r->src[k].rtype.var == i;
         if (!used)
             error_at(p, r->typevars[i].loc, "type '%s' is not used by the source pattern",
                      r->typevars[i].name);
@@ -1014,6 +1061,8 @@ static void parse_rule(Parser *p)
     for (;;) {
         if (tok_is(&p->tok, "widths")) {
             parse_widths(p);
+        } else if (tok_is(&p->tok, "where")) {
+            parse_where(p);
         } else if (tok_is(&p->tok, "pre")) {
             if (r->pre)
                 error_at(p, p->tok.loc, "a rule has one precondition: join them with &&");

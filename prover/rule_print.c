@@ -111,6 +111,14 @@ char *rule_print(const Rule *r)
             }
         sb_puts(&b, "\n");
     }
+    static const char *const where_ops[] = {"<", "<=", ">", ">=", "==", "!="};
+    for (unsigned i = 0; i < r->nwheres; i++) {
+        sb_puts(&b, "  where ");
+        print_type(&b, r, r->wheres[i].a);
+        sb_printf(&b, " %s ", where_ops[r->wheres[i].op]);
+        print_type(&b, r, r->wheres[i].b);
+        sb_puts(&b, "\n");
+    }
     if (r->pre) {
         sb_puts(&b, "  pre ");
         print_expr(&b, r, r->pre);

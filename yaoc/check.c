@@ -77,7 +77,8 @@ static void consider(Suggest *s, const char *cand)
     if (!cand || cand[0] == '_' || strcmp(cand, s->name) == 0)
         return;
     unsigned d = edit_distance(s->name, cand, s->limit);
-    if (d <= s->limit && (!s->best || d < s->dist)) {
+    if (d <= s->limit &&
+        (!s->best || d < s->dist || (d == s->dist && strcmp(cand, s->best) < 0))) {
         s->best = cand;
         s->dist = d;
     }
@@ -515,11 +516,11 @@ static void check_assign(Checker *k, Stmt *s)
     Expr *lhs = s->assign.lhs, *rhs = s->assign.rhs;
     Op op = s->assign.op;
     Type *lt = check_expr(k, lhs, NULL);
-    if (lt->kind == TY_ERROR) {
+    Place p = analyze_place(k, lhs);
+    if (lt->kind == TY_ERROR && !(p.is_place && !p.writable)) {
         check_expr(k, rhs, NULL);
         return;
     }
-    Place p = analyze_place(k, lhs);
     if (!p.is_place) {
         ERR(k, lhs->loc, "cannot assign to this expression");
         check_expr(k, rhs, NULL);

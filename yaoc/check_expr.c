@@ -101,8 +101,13 @@ bool coerce(Checker *k, Expr *e, Type *want)
         return true;
     if (t->kind == TY_INTLIT && type_is_int(want)) {
         if (!const_fits(want, e->cval.i)) {
+            const Expr *x = e;
+            while (x->kind == E_PAREN)
+                x = x->paren;
+            if (x->kind == E_UNARY && x->unary.op == OP_NEG)
+                x = x->unary.e;
             ERR(k, e->loc, "%s %s does not fit in '%s'",
-                e->kind == E_INT ? "integer literal" : "constant",
+                x->kind == E_INT ? "integer literal" : "constant",
                 show_int(e->cval.i, nb, sizeof nb), TN(tn, 0, want));
             return false;
         }
@@ -507,7 +512,17 @@ static Type *check_binary(Checker *k, Expr *e, Type *want)
         return e->type;
     }
 
-    /* Both sides must have one type; untyped constants take the other's. */
+    /* Both sides must have one type; untyped constants take the other's
+     * (an integer constant beside a float constant is a float). */
+    if (lt->kind == TY_INTLIT && rt->kind == TY_FLOATLIT) {
+        l->cval.f = (double)l->cval.i;
+        l->cval.is_float = true;
+        lt = l->type = rt;
+    } else if (rt->kind == TY_INTLIT && lt->kind == TY_FLOATLIT) {
+        r->cval.f = (double)r->cval.i;
+        r->cval.is_float = true;
+        rt = r->type = lt;
+    }
     if (is_untyped(lt) && !is_untyped(rt)) {
         if (!coerce(k, l, rt))
             return err_type(k);
@@ -780,8 +795,11 @@ static Type *check_call(Checker *k, Expr *e)
         return fn->ret;
     }
     case SYM_NONE:
-        ERR(k, callee->loc, "%s is not a function", shown);
-        break;
+        if (check_expr(k, callee, NULL)->kind != TY_ERROR)
+            ERR(k, callee->loc, "%s is not a function", shown);
+        for (uint32_t i = 0; i < e->call.args.n; i++)
+            check_expr(k, e->call.args.v[i], NULL);
+        return err_type(k);
     case SYM_STRUCT:
         ERR(k, callee->loc, "'%s' is a struct; make one with '%s { field: value, ... }'",
             shown, shown);
@@ -825,10 +843,18 @@ static Type *check_name(Checker *k, Expr *e, bool heap_ok)
         e->is_const = true;
         e->cval = s.cnst->val;
         return s.cnst->type;
-    case SYM_NONE:
-        ERR(k, e->loc, "unknown name '%s'%s", e->name.name,
-            suggest_name(k, e->name.name, sb, sizeof sb));
+    case SYM_NONE: {
+        char rel[80];
+        size_t n;
+        snprintf(rel, sizeof rel, "std/%s.yao", e->name.name);
+        if (stdlib_find(rel, &n))
+            ERR(k, e->loc, "unknown name '%s' (add 'import std.%s;')", e->name.name,
+                e->name.name);
+        else
+            ERR(k, e->loc, "unknown name '%s'%s", e->name.name,
+                suggest_name(k, e->name.name, sb, sizeof sb));
         return err_type(k);
+    }
     case SYM_FN:
     case SYM_BUILTIN:
         ERR(k, e->loc, "'%s' is a function; call it with '%s(...)'", e->name.name,

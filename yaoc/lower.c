@@ -698,7 +698,7 @@ static void lower_entry(Lower *L, FnDecl *user)
         args[nargs++] = arr;
         args[nargs++] = n;
     }
-    uint32_t r = ir_build_call(m, f, b, user->item, nargs, args, "status");
+    uint32_t r = ir_build_call(m, f, b, user->item, nargs, args, "rc");
     if (user->ret->kind == TY_VOID) {
         IrOperand z = I32(0);
         ir_build_ret(m, b, &z);

@@ -37,8 +37,31 @@ static IrOperand bin(Lower *L, IrOpcode op, IrType t, IrOperand a, IrOperand b)
     return V(L, ir_build_binary(L->m, L->f, L->cur->b, op, t, a, b, NULL));
 }
 
+/* Constant operands fold, so that checks the compiler can decide leave
+ * nothing behind (check_trap drops a constant false). */
+static bool fold_icmp(IrICond c, IrType t, uint64_t a, uint64_t b)
+{
+    unsigned bits = ir_type_bits(t);
+    int64_t sa = (int64_t)(bits < 64 && (a >> (bits - 1)) & 1 ? a | ~UINT64_C(0) << bits : a);
+    int64_t sb = (int64_t)(bits < 64 && (b >> (bits - 1)) & 1 ? b | ~UINT64_C(0) << bits : b);
+    switch (c) {
+    case IR_ICMP_EQ: return a == b;
+    case IR_ICMP_NE: return a != b;
+    case IR_ICMP_SLT: return sa < sb;
+    case IR_ICMP_SLE: return sa <= sb;
+    case IR_ICMP_SGT: return sa > sb;
+    case IR_ICMP_SGE: return sa >= sb;
+    case IR_ICMP_ULT: return a < b;
+    case IR_ICMP_ULE: return a <= b;
+    case IR_ICMP_UGT: return a > b;
+    default: return a >= b;
+    }
+}
+
 static IrOperand icmp(Lower *L, IrICond c, IrType t, IrOperand a, IrOperand b)
 {
+    if (a.kind == IR_OPD_CONST && b.kind == IR_OPD_CONST && t != IR_PTR)
+        return ir_opd_int(IR_I1, fold_icmp(c, t, a.bits, b.bits));
     return V(L, ir_build_icmp(L->m, L->f, L->cur->b, c, t, a, b, NULL));
 }
 
@@ -54,6 +77,8 @@ static IrOperand conv(Lower *L, IrOpcode op, IrType from, IrOperand a, IrType to
 
 static IrOperand select_(Lower *L, IrType t, IrOperand c, IrOperand a, IrOperand b)
 {
+    if (c.kind == IR_OPD_CONST)
+        return c.bits ? a : b;
     return V(L, ir_build_select(L->m, L->f, L->cur->b, t, c, a, b, NULL));
 }
 
@@ -66,11 +91,19 @@ static IrOperand ptradd(Lower *L, IrOperand p, IrOperand off)
 
 static IrOperand or1(Lower *L, IrOperand a, IrOperand b)
 {
+    if (a.kind == IR_OPD_CONST)
+        return a.bits ? a : b;
+    if (b.kind == IR_OPD_CONST)
+        return b.bits ? b : a;
     return bin(L, IR_OR, IR_I1, a, b);
 }
 
 static IrOperand and1(Lower *L, IrOperand a, IrOperand b)
 {
+    if (a.kind == IR_OPD_CONST)
+        return a.bits ? b : a;
+    if (b.kind == IR_OPD_CONST)
+        return b.bits ? a : b;
     return bin(L, IR_AND, IR_I1, a, b);
 }
 
@@ -453,7 +486,19 @@ static Val lower_slice(Lower *L, Expr *e)
 
 /* ---- strings ---- */
 
-static void append_part(Lower *L, IrOperand sb, StrPart *p)
+/* The values of a string's {expr} pieces, computed before any runtime
+ * buffer exists: an expression may trap, and no C object must be live
+ * then (it would never be freed). */
+static Val *part_values(Lower *L, StrParts *parts)
+{
+    Val *vals = arena_alloc(&L->c->arena, sizeof *vals * (parts->n + 1));
+    for (uint32_t i = 0; i < parts->n; i++)
+        if (parts->v[i].expr)
+            vals[i] = lower_expr(L, parts->v[i].expr);
+    return vals;
+}
+
+static void append_part(Lower *L, IrOperand sb, StrPart *p, Val v)
 {
     if (!p->expr) {
         if (!p->nbytes)
@@ -463,7 +508,6 @@ static void append_part(Lower *L, IrOperand sb, StrPart *p)
         return;
     }
     Type *t = p->expr->type;
-    Val v = lower_expr(L, p->expr);
     IrOperand w = I32(p->width);
     if (t->kind == TY_STR) {
         call_ext(L, X_FMT_STR, 4, (IrOperand[]){sb, v.v[0], v.v[1], w});
@@ -482,12 +526,17 @@ static void append_part(Lower *L, IrOperand sb, StrPart *p)
     }
 }
 
-static IrOperand build_buf(Lower *L, StrParts *parts)
+static IrOperand fill_buf(Lower *L, StrParts *parts, const Val *vals)
 {
     IrOperand sb = call_ext(L, X_BUF_NEW, 0, NULL);
     for (uint32_t i = 0; i < parts->n; i++)
-        append_part(L, sb, &parts->v[i]);
+        append_part(L, sb, &parts->v[i], vals[i]);
     return sb;
+}
+
+static IrOperand build_buf(Lower *L, StrParts *parts)
+{
+    return fill_buf(L, parts, part_values(L, parts));
 }
 
 /* The buffer's bytes as a new str in the program's own memory. */
@@ -513,11 +562,15 @@ void free_temps(Lower *L, uint32_t mark)
 
 Val lower_shell(Lower *L, Expr *e, bool capture)
 {
+    Val **vals = arena_alloc(&L->c->arena, sizeof *vals * (e->shell.n + 1));
+    for (uint32_t i = 0; i < e->shell.n; i++)
+        if (e->shell.v[i].kind == SH_WORD)
+            vals[i] = part_values(L, &e->shell.v[i].parts);
     IrOperand h = call_ext(L, X_SH_NEW, 0, NULL);
     for (uint32_t i = 0; i < e->shell.n; i++) {
         ShellItem *it = &e->shell.v[i];
         if (it->kind == SH_WORD) {
-            IrOperand sb = build_buf(L, &it->parts);
+            IrOperand sb = fill_buf(L, &it->parts, vals[i]);
             call_ext(L, X_SH_WORD, 2, (IrOperand[]){h, sb});
         } else {
             call_ext(L, X_SH_OP, 2, (IrOperand[]){h, I32((int32_t)it->kind)});

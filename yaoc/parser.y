@@ -49,7 +49,7 @@
        DOLLAR SHTEXT SHSP SHPIPE SHLT SHGT SHAPPEND SHERR SHLBRACE SHRBRACE
        UMINUS.
 
-%left CATCH.
+%right CATCH.
 %left OROR.
 %left ANDAND.
 %nonassoc EQEQ NE LT LE GT GE.
@@ -262,7 +262,7 @@ expr(E) ::= expr(X) LBRACKET(L) DOTDOT expr(B) RBRACKET.
 expr(E) ::= expr(X) LBRACKET(L) DOTDOT RBRACKET.
     { E = ps_expr(ps, E_SLICE, X->loc); E->slice.obj = X; (void)L; }
 expr(E) ::= expr(X) DOT IDENT(N).
-    { E = ps_expr(ps, E_FIELD, N.loc); E->field.obj = X; E->field.name = ps_name(ps, &N); E->field.nloc = N.loc; }
+    { E = ps_expr(ps, E_FIELD, X->loc); E->field.obj = X; E->field.name = ps_name(ps, &N); E->field.nloc = N.loc; }
 
 expr(E) ::= IDENT(N).
     { E = ps_expr(ps, E_NAME, N.loc); E->name.name = ps_name(ps, &N); }

@@ -1,6 +1,7 @@
 /* ssa.c - on-the-fly SSA construction with block parameters (ssa.h). */
 #include "ssa.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,54 @@ static void rewrite_opd(const Repl *r, IrOperand *o)
         *o = resolve(r, *o);
 }
 
+/* ---- value names: one per value in a function (x, x.1, x.2, ...) ---- */
+
+typedef struct NameSet {
+    uint32_t cap;
+    const char **slots;
+} NameSet;
+
+static uint32_t name_slot(const NameSet *ns, const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    uint32_t i = h & (ns->cap - 1);
+    while (ns->slots[i] && strcmp(ns->slots[i], name) != 0)
+        i = (i + 1) & (ns->cap - 1);
+    return i;
+}
+
+static void unique_names(Ssa *s)
+{
+    IrFunc *f = s->f;
+    NameSet ns = {.cap = 16};
+    while (ns.cap < 2 * f->nvals + 2)
+        ns.cap *= 2;
+    ns.slots = calloc(ns.cap, sizeof *ns.slots);
+    if (!ns.slots)
+        abort();
+    for (uint32_t v = 0; v < f->nvals; v++) {
+        const char *name = f->vals[v].name;
+        if (!name)
+            continue;
+        uint32_t i = name_slot(&ns, name);
+        if (ns.slots[i]) {
+            size_t n = strlen(name) + 12;
+            char *alt = arena_alloc(&s->m->arena, n);
+            for (unsigned k = 1;; k++) {
+                snprintf(alt, n, "%s.%u", name, k);
+                i = name_slot(&ns, alt);
+                if (!ns.slots[i])
+                    break;
+            }
+            f->vals[v].name = alt;
+        }
+        ns.slots[i] = f->vals[v].name;
+    }
+    free(ns.slots);
+}
+
 void ssa_finish(Ssa *s)
 {
     IrFunc *f = s->f;
@@ -433,4 +482,5 @@ void ssa_finish(Ssa *s)
     f->vals = vals;
     f->nvals = nv;
     f->capvals = nv + 1;
+    unique_names(s);
 }

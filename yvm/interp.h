@@ -247,6 +247,7 @@ typedef struct Interp {
     uint8_t *arena, *arena_end, *arena_top;
     size_t stack_bytes, arena_bytes;
     uint32_t depth, max_depth;
+    uint32_t max_frame;     /* words of the largest frame + header decoded */
     /* the state of the run in progress, for nested runs and unwinding */
     bool running;
     jmp_buf *unwind;        /* innermost run entry (for traps from C) */
@@ -265,48 +266,48 @@ void interp_free(Interp *I);
 bool interp_reserve_stacks(Interp *I);
 /* A new live object of `size` bytes at `base`; returns its tag (0 when
  * the table cannot grow). */
-Word obj_new(Interp *I, ObjKind kind, void *base, uint64_t size, bool writable,
+Word interp_obj_new(Interp *I, ObjKind kind, void *base, uint64_t size, bool writable,
              void *owned);
-void obj_kill(Interp *I, uint32_t idx);
+void interp_obj_kill(Interp *I, uint32_t idx);
 /* The tag of the live object holding addr (or one past its end),
  * else TAG_FOREIGN (TAG_NONE for address 0). */
-Word obj_find(const Interp *I, Word addr);
+Word interp_obj_find(const Interp *I, Word addr);
 /* Slow path of an access check: returns the host pointer, or NULL after
  * setting the trap reason. n > 0. */
-uint8_t *mem_check_slow(Interp *I, Word addr, Word tag, uint64_t n, bool write,
+uint8_t *interp_check_slow(Interp *I, Word addr, Word tag, uint64_t n, bool write,
                         bool unsafe);
 /* Full check for an access of n bytes (n may be 0: always allowed). */
-uint8_t *mem_check(Interp *I, Word addr, Word tag, uint64_t n, bool write,
+uint8_t *interp_check(Interp *I, Word addr, Word tag, uint64_t n, bool write,
                    bool unsafe);
 /* Provenance of pointers stored in memory. */
-void shadow_put(Interp *I, Word dst_tag, Word dst_addr, Word val, Word val_tag);
-Word shadow_get(const Interp *I, Word src_tag, Word src_addr, Word val);
-void shadow_copy(Interp *I, Word dtag, Word daddr, Word stag, Word saddr,
+void interp_shadow_put(Interp *I, Word dst_tag, Word dst_addr, Word val, Word val_tag);
+Word interp_shadow_get(const Interp *I, Word src_tag, Word src_addr, Word val);
+void interp_shadow_copy(Interp *I, Word dtag, Word daddr, Word stag, Word saddr,
                  uint64_t n);
 /* An alloca object on the current frame; false after setting the trap. */
-bool mem_alloca(Interp *I, uint64_t size, uint64_t align, Word out[2]);
-void mem_pop_allocas(Interp *I, uint32_t mark);
+bool interp_alloca(Interp *I, uint64_t size, uint64_t align, Word out[2]);
+void interp_pop_allocas(Interp *I, uint32_t mark);
 /* Module objects: data, globals, function addresses. */
-bool instance_layout_data(Instance *in, char *err, size_t errlen);
-void instance_free_objects(Instance *in);
+bool interp_layout_data(Instance *in, char *err, size_t errlen);
+void interp_free_objects(Instance *in);
 void interp_set_trap(Interp *I, const char *reason);
 
 /* ---- interp_decode.c ---- */
-bool decode_function(Instance *in, DFunc *f, char *err, size_t errlen);
+bool interp_decode(Instance *in, DFunc *f, char *err, size_t errlen);
 
 /* ---- interp_ffi.c ---- */
-bool ffi_resolve_extern(Instance *in, DFunc *f, InterpResolve resolve, void *user,
+bool interp_ext_resolve(Instance *in, DFunc *f, InterpResolve resolve, void *user,
                         char *err, size_t errlen);
-bool ffi_prepare_site(Instance *in, XSite *s, char *err, size_t errlen);
+bool interp_ext_prepare(Instance *in, XSite *s, char *err, size_t errlen);
 /* Call an extern; result words into out. INTERP_OK or a failure status. */
-InterpStatus ffi_call_extern(Interp *I, const XSite *s, const Word *fp, bool unsafe,
+InterpStatus interp_ext_call(Interp *I, const XSite *s, const Word *fp, bool unsafe,
                              Word out[2]);
 /* Call an extern through call.ind with the call site's own signature. */
-InterpStatus ffi_call_indirect(Interp *I, const DFunc *f, const ISite *s,
+InterpStatus interp_ext_call_indirect(Interp *I, const DFunc *f, const ISite *s,
                                const Word *fp, bool unsafe, Word out[2]);
-bool ffi_make_closure(Instance *in, DFunc *f);
-void ffi_free_closure(DFunc *f);
-ffi_type *ffi_type_of(IrType t);
+bool interp_ext_closure(Instance *in, DFunc *f);
+void interp_ext_free_closure(DFunc *f);
+ffi_type *interp_ext_type(IrType t);
 
 /* ---- interp_exec.c ---- */
 /* The handler address of each InsOp (for threading decoded code). */

@@ -455,7 +455,7 @@ static void decode_call(Dec *d, const IrInst *in)
     xs->types = types;
     xs->slot = slots;
     xs->ret = g->ret;
-    if (!ffi_prepare_site(d->in, xs, d->err, d->errlen)) {
+    if (!interp_ext_prepare(d->in, xs, d->err, d->errlen)) {
         d->bad = true;
         return;
     }
@@ -911,7 +911,7 @@ static void place_tmp(Moves *mv, uint32_t tmp)
             mv->pairs[k] = tmp;
 }
 
-bool decode_function(Instance *in, DFunc *f, char *err, size_t errlen)
+bool interp_decode(Instance *in, DFunc *f, char *err, size_t errlen)
 {
     const IrFunc *ir = f->ir;
     Dec d = {.in = in, .f = f, .ir = ir, .err = err, .errlen = errlen};
@@ -964,6 +964,8 @@ bool decode_function(Instance *in, DFunc *f, char *err, size_t errlen)
     f->nslots = d.nvalwords + d.ncwords + (d.tmp ? 1 : 0);
     if (f->nslots == 0)
         f->nslots = 1; /* a call writes slot 0 unconditionally */
+    if (f->nslots + HDR_WORDS > in->I->max_frame)
+        in->I->max_frame = f->nslots + HDR_WORDS;
     f->consts = arena_memdup(&in->arena, d.cwords, sizeof(Word) * d.ncwords);
     f->code = arena_memdup(&in->arena, d.code, sizeof(Ins) * d.ncode);
     uint32_t tmp = d.nvalwords + d.ncwords;

@@ -72,7 +72,7 @@ static const DFunc *indirect_target(const Interp *I, Word addr, Word tag)
     const Obj *o = &I->objs[idx];
     if (idx < OBJ_FIRST || o->gen != TAG_GEN(tag) || o->kind != OBJ_K_FUNC) {
         /* Provenance lost (C handed it back, or inttoptr): go by address. */
-        tag = obj_find(I, addr);
+        tag = interp_obj_find(I, addr);
         o = &I->objs[TAG_INDEX(tag)];
         if (TAG_INDEX(tag) < OBJ_FIRST || o->kind != OBJ_K_FUNC)
             return NULL;
@@ -93,11 +93,17 @@ static InterpStatus exec(Interp *I, const DFunc *fn, Word *fp, Word *out,
         return INTERP_OK;
     }
     const Ins *ip = fn->code;
-    /* Kept in registers; I->depth is brought up to date whenever C code
-     * (an extern, a callback) or the caller may look at it. */
-    uint32_t depth = I->depth;
+    /* Kept in registers: `room` is how many more frames the depth limit
+     * allows (I->depth is brought up to date whenever C code or the
+     * caller may look at it); a direct call needs only compare the new
+     * frame's start with stack_limit, which leaves room for the largest
+     * frame of any decoded function (calls through pointers check the
+     * exact size). */
     const uint32_t max_depth = I->max_depth;
+    uint32_t room = max_depth - I->depth;
     const Word *const stack_end = I->stack_end;
+    const Word *const stack_limit = I->stack_end - I->max_frame;
+#define SYNC_DEPTH() (I->depth = max_depth - room)
 
 #define R (ip->r)
 #define A (ip->a)
@@ -129,7 +135,7 @@ static InterpStatus exec(Interp *I, const DFunc *fn, Word *fp, Word *out,
         uint64_t off_ = (addr) - o_->base, lim_ = (wr) ? o_->wsize : o_->size; \
         if (likely(o_->gen == TAG_GEN(tag) && off_ <= lim_ && (n) <= lim_ - off_)) \
             p = (uint8_t *)(uintptr_t)(addr);                                  \
-        else if (!(p = mem_check_slow(I, (addr), (tag), (n), (wr), fn->unsafe))) \
+        else if (!(p = interp_check_slow(I, (addr), (tag), (n), (wr), fn->unsafe))) \
             goto trap;                                                         \
     } while (0)
 /* The same through the ptr in slot ps, keeping its address and tag. */
@@ -386,7 +392,7 @@ L_INTTOPTR: V(R) = V(A); V(R + 1) = TAG_RAW; NEXT;
     /* ---- memory ---- */
 L_ALLOCA: {
     Word o[2];
-    if (!mem_alloca(I, K, C, o))
+    if (!interp_alloca(I, K, C, o))
         goto trap;
     V(R) = o[0];
     V(R + 1) = o[1];
@@ -401,7 +407,7 @@ L_LDP: {
     ACCESS(p, A, 8, false);
     Word x;
     memcpy(&x, p, 8);
-    V(R + 1) = shadow_get(I, tag_, addr_, x);
+    V(R + 1) = interp_shadow_get(I, tag_, addr_, x);
     V(R) = x;
     NEXT;
 }
@@ -412,7 +418,7 @@ L_ST64: { ACCESS(p, B, 8, true); memcpy(p, &V(A), 8); NEXT; }
 L_STP: {
     ACCESS(p, B, 8, true);
     memcpy(p, &V(A), 8);
-    shadow_put(I, tag_, addr_, V(A), V(A + 1));
+    interp_shadow_put(I, tag_, addr_, V(A), V(A + 1));
     NEXT;
 }
 L_PADD: V(R) = V(A) + V(B); V(R + 1) = V(A + 1); NEXT;
@@ -425,7 +431,7 @@ L_MEMCPY: {
         CHECK(s, sa, st, n, false);
         CHECK(d, da, dt, n, true);
         memmove(d, s, n);
-        shadow_copy(I, dt, da, st, sa, n);
+        interp_shadow_copy(I, dt, da, st, sa, n);
     }
     NEXT;
 }
@@ -485,7 +491,7 @@ L_RETAP:
     ret_alloca:
         h = (FrameHdr *)(fp - HDR_WORDS);
         if (I->nallocas != h->alloca_mark)
-            mem_pop_allocas(I, h->alloca_mark);
+            interp_pop_allocas(I, h->alloca_mark);
         I->arena_top = h->arena_mark;
         goto ret;
 L_RET0:
@@ -500,9 +506,9 @@ L_RETP:
         r1 = V(A + 1);
     ret:
         h = (FrameHdr *)(fp - HDR_WORDS);
-        depth--;
+        room++;
         if (unlikely(!h->ret_ip)) {
-            I->depth = depth;
+            SYNC_DEPTH();
             out[0] = r0;
             out[1] = r1;
             return INTERP_OK;
@@ -527,7 +533,7 @@ L_CALL: {
         const CallSite *cs = ip->u.p;
         g = cs->fn;
         nfp = fp + fn->nslots + HDR_WORDS;
-        if (unlikely(nfp + g->nslots > stack_end || depth >= max_depth))
+        if (unlikely(nfp > stack_limit || room == 0))
             TRAP("stack overflow");
         uint32_t n = cs->nwords;
         nfp[0] = fp[cs->src[0]]; /* src has a spare entry: harmless if n == 0 */
@@ -543,8 +549,8 @@ L_CALLI: {
         if (g->is_extern) {
             Word res[2] = {0, 0};
             I->top = fp + fn->nslots;
-            I->depth = depth;
-            InterpStatus st = ffi_call_indirect(I, g, is, fp, fn->unsafe, res);
+            SYNC_DEPTH();
+            InterpStatus st = interp_ext_call_indirect(I, g, is, fp, fn->unsafe, res);
             if (st != INTERP_OK)
                 return st;
             if (C)
@@ -554,7 +560,7 @@ L_CALLI: {
             NEXT;
         }
         nfp = fp + fn->nslots + HDR_WORDS;
-        if (unlikely(nfp + g->nslots > stack_end || depth >= max_depth))
+        if (unlikely(nfp + g->nslots > stack_end || room == 0))
             TRAP("stack overflow");
         uint32_t w = 0;
         for (uint32_t k = 0; k < is->nargs; k++) {
@@ -575,7 +581,7 @@ L_CALLI: {
             h->alloca_mark = I->nallocas;
             h->arena_mark = I->arena_top;
         }
-        depth++;
+        room--;
         fp = nfp;
         fn = g;
         ip = g->code;
@@ -585,8 +591,8 @@ L_XCALL: {
     const XSite *xs = ip->u.p;
     Word res[2] = {0, 0};
     I->top = fp + fn->nslots; /* where a callback from C may put frames */
-    I->depth = depth;
-    InterpStatus st = ffi_call_extern(I, xs, fp, fn->unsafe, res);
+    SYNC_DEPTH();
+    InterpStatus st = interp_ext_call(I, xs, fp, fn->unsafe, res);
     if (st != INTERP_OK)
         return st;
     if (C)
@@ -652,7 +658,7 @@ InterpStatus interp_call(Interp *I, const DFunc *f, const Word *args, Word out[2
     I->running = true;
     InterpStatus st = guarded_exec(I, f, fp, out);
     if (st != INTERP_OK) {
-        mem_pop_allocas(I, alloca_mark);
+        interp_pop_allocas(I, alloca_mark);
         I->arena_top = arena_mark;
         I->depth = depth;
     }

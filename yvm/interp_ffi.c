@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-ffi_type *ffi_type_of(IrType t)
+ffi_type *interp_ext_type(IrType t)
 {
     switch (t) {
     case IR_I1: return &ffi_type_uint8;
@@ -84,7 +84,7 @@ static Special special_of(const char *name, const IrFunc *f)
     return SP_NONE;
 }
 
-bool ffi_resolve_extern(Instance *in, DFunc *f, InterpResolve resolve, void *user,
+bool interp_ext_resolve(Instance *in, DFunc *f, InterpResolve resolve, void *user,
                         char *err, size_t errlen)
 {
     const IrFunc *ir = f->ir;
@@ -100,8 +100,8 @@ bool ffi_resolve_extern(Instance *in, DFunc *f, InterpResolve resolve, void *use
     }
     f->atypes = arena_alloc(&in->arena, sizeof *f->atypes * (ir->nparams + 1));
     for (uint32_t k = 0; k < ir->nparams; k++)
-        f->atypes[k] = ffi_type_of((IrType)ir->ptypes[k]);
-    if (ffi_prep_cif(&f->cif, FFI_DEFAULT_ABI, ir->nparams, ffi_type_of(ir->ret),
+        f->atypes[k] = interp_ext_type((IrType)ir->ptypes[k]);
+    if (ffi_prep_cif(&f->cif, FFI_DEFAULT_ABI, ir->nparams, interp_ext_type(ir->ret),
                      f->atypes) != FFI_OK) {
         snprintf(err, errlen, "cannot call extern function '@%s' through libffi", f->name);
         return false;
@@ -114,11 +114,11 @@ static bool prep_var(Arena *a, ffi_cif *cif, uint32_t nfixed, uint32_t nargs,
 {
     ffi_type **at = arena_alloc(a, sizeof *at * (nargs + 1));
     for (uint32_t k = 0; k < nargs; k++)
-        at[k] = ffi_type_of(k < nfixed ? (IrType)types[k] : promoted((IrType)types[k]));
-    return ffi_prep_cif_var(cif, FFI_DEFAULT_ABI, nfixed, nargs, ffi_type_of(ret), at) == FFI_OK;
+        at[k] = interp_ext_type(k < nfixed ? (IrType)types[k] : promoted((IrType)types[k]));
+    return ffi_prep_cif_var(cif, FFI_DEFAULT_ABI, nfixed, nargs, interp_ext_type(ret), at) == FFI_OK;
 }
 
-bool ffi_prepare_site(Instance *in, XSite *s, char *err, size_t errlen)
+bool interp_ext_prepare(Instance *in, XSite *s, char *err, size_t errlen)
 {
     const DFunc *f = s->fn;
     if (!(f->ir->attrs & IR_ATTR_VARIADIC)) {
@@ -139,7 +139,7 @@ bool ffi_prepare_site(Instance *in, XSite *s, char *err, size_t errlen)
 static bool host_block(Interp *I, uint64_t n, Word out[2])
 {
     void *p = calloc(1, n ? n : 1);
-    Word tag = p ? obj_new(I, OBJ_K_HOST, p, n, true, p) : 0;
+    Word tag = p ? interp_obj_new(I, OBJ_K_HOST, p, n, true, p) : 0;
     if (!tag) {
         free(p);
         out[0] = 0;
@@ -207,8 +207,8 @@ static InterpStatus call_special(Interp *I, Special sp, const Word (*a)[2], bool
             return INTERP_OK; /* the old block stays, as in C */
         uint64_t old = I->objs[idx].size, n = a[1][0];
         memcpy((void *)(uintptr_t)out[0], (void *)(uintptr_t)p, old < n ? old : n);
-        shadow_copy(I, out[1], out[0], tag, p, old < n ? old : n);
-        obj_kill(I, idx);
+        interp_shadow_copy(I, out[1], out[0], tag, p, old < n ? old : n);
+        interp_obj_kill(I, idx);
         return INTERP_OK;
     }
     case SP_FREE: {
@@ -224,7 +224,7 @@ static InterpStatus call_special(Interp *I, Special sp, const Word (*a)[2], bool
             interp_set_trap(I, "invalid free");
             return INTERP_TRAP;
         }
-        obj_kill(I, idx);
+        interp_obj_kill(I, idx);
         return INTERP_OK;
     }
     case SP_EXIT:
@@ -232,13 +232,13 @@ static InterpStatus call_special(Interp *I, Special sp, const Word (*a)[2], bool
         return INTERP_EXIT;
     case SP_MEMCPY: case SP_MEMMOVE: {
         uint64_t n = a[2][0];
-        uint8_t *s = mem_check(I, a[1][0], a[1][1], n, false, unsafe);
-        uint8_t *d = s ? mem_check(I, a[0][0], a[0][1], n, true, unsafe) : NULL;
+        uint8_t *s = interp_check(I, a[1][0], a[1][1], n, false, unsafe);
+        uint8_t *d = s ? interp_check(I, a[0][0], a[0][1], n, true, unsafe) : NULL;
         if (!d)
             return INTERP_TRAP;
         if (n) {
             memmove(d, s, n);
-            shadow_copy(I, a[0][1], a[0][0], a[1][1], a[1][0], n);
+            interp_shadow_copy(I, a[0][1], a[0][0], a[1][1], a[1][0], n);
         }
         out[0] = a[0][0];
         out[1] = a[0][1];
@@ -246,7 +246,7 @@ static InterpStatus call_special(Interp *I, Special sp, const Word (*a)[2], bool
     }
     case SP_MEMSET: {
         uint64_t n = a[2][0];
-        uint8_t *d = mem_check(I, a[0][0], a[0][1], n, true, unsafe);
+        uint8_t *d = interp_check(I, a[0][0], a[0][1], n, true, unsafe);
         if (!d)
             return INTERP_TRAP;
         if (n)
@@ -319,18 +319,18 @@ static InterpStatus do_call(Interp *I, const DFunc *g, ffi_cif *cif, uint32_t na
         return INTERP_OK;
     out[0] = result_word(rt, &rv);
     if (rt == IR_PTR)
-        out[1] = obj_find(I, out[0]);
+        out[1] = interp_obj_find(I, out[0]);
     return INTERP_OK;
 }
 
-InterpStatus ffi_call_extern(Interp *I, const XSite *s, const Word *fp, bool unsafe,
+InterpStatus interp_ext_call(Interp *I, const XSite *s, const Word *fp, bool unsafe,
                              Word out[2])
 {
     return do_call(I, s->fn, s->cif, s->nargs, s->nfixed, s->types, s->slot, fp, unsafe,
                    out);
 }
 
-InterpStatus ffi_call_indirect(Interp *I, const DFunc *f, const ISite *s,
+InterpStatus interp_ext_call_indirect(Interp *I, const DFunc *f, const ISite *s,
                                const Word *fp, bool unsafe, Word out[2])
 {
     if (!(f->ir->attrs & IR_ATTR_VARIADIC))
@@ -367,7 +367,7 @@ static void closure_entry(ffi_cif *cif, void *ret, void **args, void *user)
         memcpy(&v, args[k], ir_type_size(t));
         w[n++] = t == IR_I1 ? v & 1 : v;
         if (t == IR_PTR)
-            w[n++] = obj_find(I, v);
+            w[n++] = interp_obj_find(I, v);
     }
     Word out[2];
     InterpStatus st = interp_call(I, f, w, out);
@@ -395,7 +395,7 @@ static void closure_entry(ffi_cif *cif, void *ret, void **args, void *user)
     (void)cif;
 }
 
-bool ffi_make_closure(Instance *in, DFunc *f)
+bool interp_ext_closure(Instance *in, DFunc *f)
 {
     const IrFunc *ir = f->ir;
     void *code = NULL;
@@ -404,8 +404,8 @@ bool ffi_make_closure(Instance *in, DFunc *f)
         return false;
     f->atypes = arena_alloc(&in->arena, sizeof *f->atypes * (ir->nparams + 1));
     for (uint32_t k = 0; k < ir->nparams; k++)
-        f->atypes[k] = ffi_type_of((IrType)ir->ptypes[k]);
-    if (ffi_prep_cif(&f->cif, FFI_DEFAULT_ABI, ir->nparams, ffi_type_of(ir->ret),
+        f->atypes[k] = interp_ext_type((IrType)ir->ptypes[k]);
+    if (ffi_prep_cif(&f->cif, FFI_DEFAULT_ABI, ir->nparams, interp_ext_type(ir->ret),
                      f->atypes) != FFI_OK ||
         ffi_prep_closure_loc(c, &f->cif, closure_entry, f, code) != FFI_OK) {
         ffi_closure_free(c);
@@ -416,7 +416,7 @@ bool ffi_make_closure(Instance *in, DFunc *f)
     return true;
 }
 
-void ffi_free_closure(DFunc *f)
+void interp_ext_free_closure(DFunc *f)
 {
     if (f->closure)
         ffi_closure_free(f->closure);

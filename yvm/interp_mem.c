@@ -107,7 +107,7 @@ void interp_set_trap(Interp *I, const char *reason)
 
 /* ---- the object table ---- */
 
-Word obj_new(Interp *I, ObjKind kind, void *base, uint64_t size, bool writable,
+Word interp_obj_new(Interp *I, ObjKind kind, void *base, uint64_t size, bool writable,
              void *owned)
 {
     uint32_t idx = I->free_head;
@@ -139,7 +139,7 @@ Word obj_new(Interp *I, ObjKind kind, void *base, uint64_t size, bool writable,
     return TAG(idx, o->gen);
 }
 
-void obj_kill(Interp *I, uint32_t idx)
+void interp_obj_kill(Interp *I, uint32_t idx)
 {
     Obj *o = &I->objs[idx];
     free(o->owned);
@@ -158,7 +158,7 @@ static bool obj_live(const Obj *o)
     return o->kind != OBJ_K_FREE && o->kind != OBJ_K_SPECIAL;
 }
 
-Word obj_find(const Interp *I, Word addr)
+Word interp_obj_find(const Interp *I, Word addr)
 {
     if (addr == 0)
         return TAG_NONE;
@@ -178,7 +178,7 @@ Word obj_find(const Interp *I, Word addr)
 
 /* ---- access checks ---- */
 
-uint8_t *mem_check_slow(Interp *I, Word addr, Word tag, uint64_t n, bool write,
+uint8_t *interp_check_slow(Interp *I, Word addr, Word tag, uint64_t n, bool write,
                         bool unsafe)
 {
     uint32_t idx = TAG_INDEX(tag);
@@ -202,7 +202,7 @@ uint8_t *mem_check_slow(Interp *I, Word addr, Word tag, uint64_t n, bool write,
     return (uint8_t *)(uintptr_t)addr;
 }
 
-uint8_t *mem_check(Interp *I, Word addr, Word tag, uint64_t n, bool write, bool unsafe)
+uint8_t *interp_check(Interp *I, Word addr, Word tag, uint64_t n, bool write, bool unsafe)
 {
     if (n == 0)
         return (uint8_t *)(uintptr_t)addr;
@@ -210,7 +210,7 @@ uint8_t *mem_check(Interp *I, Word addr, Word tag, uint64_t n, bool write, bool 
     uint64_t off = addr - o->base, lim = write ? o->wsize : o->size;
     if (o->gen == TAG_GEN(tag) && off <= lim && n <= lim - off && obj_live(o))
         return (uint8_t *)(uintptr_t)addr;
-    return mem_check_slow(I, addr, tag, n, write, unsafe);
+    return interp_check_slow(I, addr, tag, n, write, unsafe);
 }
 
 /* ---- pointer provenance in memory ---- */
@@ -264,7 +264,7 @@ static bool shadow_grow(Shadow *s)
 /* Record that `val` (with `val_tag`) was stored at dst_addr. Losing the
  * record (out of memory) only makes a later load find the object by its
  * address instead. */
-void shadow_put(Interp *I, Word dst_tag, Word dst_addr, Word val, Word val_tag)
+void interp_shadow_put(Interp *I, Word dst_tag, Word dst_addr, Word val, Word val_tag)
 {
     uint32_t idx = TAG_INDEX(dst_tag);
     if (idx < OBJ_FIRST || idx >= I->nobjs)
@@ -289,7 +289,7 @@ void shadow_put(Interp *I, Word dst_tag, Word dst_addr, Word val, Word val_tag)
     e->tag = val_tag;
 }
 
-Word shadow_get(const Interp *I, Word src_tag, Word src_addr, Word val)
+Word interp_shadow_get(const Interp *I, Word src_tag, Word src_addr, Word val)
 {
     uint32_t idx = TAG_INDEX(src_tag);
     if (idx >= OBJ_FIRST && idx < I->nobjs) {
@@ -300,11 +300,11 @@ Word shadow_get(const Interp *I, Word src_tag, Word src_addr, Word val)
                 return e->tag;
         }
     }
-    return obj_find(I, val);
+    return interp_obj_find(I, val);
 }
 
 /* memcpy moves the records of whole pointers inside the copied range. */
-void shadow_copy(Interp *I, Word dtag, Word daddr, Word stag, Word saddr, uint64_t n)
+void interp_shadow_copy(Interp *I, Word dtag, Word daddr, Word stag, Word saddr, uint64_t n)
 {
     uint32_t sidx = TAG_INDEX(stag), didx = TAG_INDEX(dtag);
     if (sidx < OBJ_FIRST || sidx >= I->nobjs || didx < OBJ_FIRST || didx >= I->nobjs)
@@ -332,13 +332,13 @@ void shadow_copy(Interp *I, Word dtag, Word daddr, Word stag, Word saddr, uint64
         }
     }
     for (uint32_t i = 0; i < nfound; i++)
-        shadow_put(I, dtag, daddr + (found[i].key - 1 - soff), found[i].val, found[i].tag);
+        interp_shadow_put(I, dtag, daddr + (found[i].key - 1 - soff), found[i].val, found[i].tag);
     free(found);
 }
 
 /* ---- alloca ---- */
 
-bool mem_alloca(Interp *I, uint64_t size, uint64_t align, Word out[2])
+bool interp_alloca(Interp *I, uint64_t size, uint64_t align, Word out[2])
 {
     uintptr_t top = (uintptr_t)I->arena_top;
     uintptr_t p = (top + (align - 1)) & ~(uintptr_t)(align - 1);
@@ -356,7 +356,7 @@ bool mem_alloca(Interp *I, uint64_t size, uint64_t align, Word out[2])
         I->allocas = n;
         I->capallocas = cap;
     }
-    Word tag = obj_new(I, OBJ_K_ALLOCA, (void *)p, size, true, NULL);
+    Word tag = interp_obj_new(I, OBJ_K_ALLOCA, (void *)p, size, true, NULL);
     if (!tag) {
         interp_set_trap(I, "stack overflow");
         return false;
@@ -369,10 +369,10 @@ bool mem_alloca(Interp *I, uint64_t size, uint64_t align, Word out[2])
     return true;
 }
 
-void mem_pop_allocas(Interp *I, uint32_t mark)
+void interp_pop_allocas(Interp *I, uint32_t mark)
 {
     while (I->nallocas > mark)
-        obj_kill(I, I->allocas[--I->nallocas]);
+        interp_obj_kill(I, I->allocas[--I->nallocas]);
 }
 
 /* ---- module objects ---- */
@@ -385,7 +385,7 @@ static void put_le(uint8_t *p, uint64_t bits, unsigned size)
 
 /* Data and globals become objects; symbol fields hold real addresses
  * (function addresses must be set already). */
-bool instance_layout_data(Instance *in, char *err, size_t errlen)
+bool interp_layout_data(Instance *in, char *err, size_t errlen)
 {
     Interp *I = in->I;
     const IrModule *m = in->m;
@@ -396,7 +396,7 @@ bool instance_layout_data(Instance *in, char *err, size_t errlen)
         uint64_t size = ir_data_size(it->data), align = ir_data_align(it->data);
         uint64_t alloc = (size + align - 1) / align * align;
         void *mem = aligned_alloc(align, alloc ? alloc : align);
-        Word tag = mem ? obj_new(I, it->data->is_global ? OBJ_K_GLOBAL : OBJ_K_DATA, mem,
+        Word tag = mem ? interp_obj_new(I, it->data->is_global ? OBJ_K_GLOBAL : OBJ_K_DATA, mem,
                                  size, it->data->is_global, mem)
                        : 0;
         if (!tag) {
@@ -433,7 +433,7 @@ bool instance_layout_data(Instance *in, char *err, size_t errlen)
             case IR_FIELD_SYMREF: {
                 uint32_t s = f->sym < m->nitems ? f->sym : 0;
                 put_le(base + off, in->item_addr[s], 8);
-                shadow_put(I, in->item_tag[i], (Word)(uintptr_t)(base + off),
+                interp_shadow_put(I, in->item_tag[i], (Word)(uintptr_t)(base + off),
                            in->item_addr[s], in->item_tag[s]);
                 off += 8;
                 break;
@@ -447,12 +447,12 @@ bool instance_layout_data(Instance *in, char *err, size_t errlen)
     return true;
 }
 
-void instance_free_objects(Instance *in)
+void interp_free_objects(Instance *in)
 {
     for (uint32_t i = 0; i < in->m->nitems; i++) {
         const IrItem *it = &in->m->items[i];
         /* A per-target body shares its portable function's object. */
         if (in->item_tag[i] && !(it->kind == IR_ITEM_FUNC && it->func->target))
-            obj_kill(in->I, TAG_INDEX(in->item_tag[i]));
+            interp_obj_kill(in->I, TAG_INDEX(in->item_tag[i]));
     }
 }

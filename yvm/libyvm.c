@@ -299,7 +299,7 @@ yvm_status yvm_add_library(yvm_ctx *c, const char *name)
         return fail(c, YVM_NOMEM, "yvm: error: out of memory");
     c->libs = n;
     void *h = NULL;
-    char path[4096], why[512] = "not found";
+    char path[4096];
     if (strchr(name, '/')) {
         h = open_library_file(name);
     } else {
@@ -308,9 +308,6 @@ yvm_status yvm_add_library(yvm_ctx *c, const char *name)
             const char *dir = i < c->ndirs ? c->dirs[i] : system_lib_dirs[i - c->ndirs];
             snprintf(path, sizeof path, "%s/lib%s.so", dir, name);
             h = open_library_file(path);
-            const char *e = dlerror();
-            if (!h && e && i < c->ndirs)
-                snprintf(why, sizeof why, "%s", e);
         }
         if (!h) {
             /* The loader's own search (LD_LIBRARY_PATH, its cache). */
@@ -321,7 +318,7 @@ yvm_status yvm_add_library(yvm_ctx *c, const char *name)
     if (!h) {
         const char *e = dlerror();
         return fail(c, YVM_IO, "yvm: error: cannot load library '%s': %s", name,
-                    e ? e : why);
+                    e ? e : "not found");
     }
     c->libs[c->nlibs++] = h;
     return YVM_OK;
@@ -352,7 +349,7 @@ yvm_status yvm_register_memory(yvm_ctx *c, void *p, size_t n, int writable)
     if (!I || !r)
         return fail(c, YVM_NOMEM, "yvm: error: out of memory");
     c->regions = r;
-    Word tag = obj_new(I, OBJ_K_EXTERNAL, p, n, writable != 0, NULL);
+    Word tag = interp_obj_new(I, OBJ_K_EXTERNAL, p, n, writable != 0, NULL);
     if (!tag)
         return fail(c, YVM_NOMEM, "yvm: error: out of memory");
     c->regions[c->nregions++] = (Region){p, tag};
@@ -364,7 +361,7 @@ yvm_status yvm_unregister_memory(yvm_ctx *c, void *p)
     clear_error(c);
     for (size_t i = 0; i < c->nregions; i++) {
         if (c->regions[i].p == p) {
-            obj_kill(c->interp, TAG_INDEX(c->regions[i].tag));
+            interp_obj_kill(c->interp, TAG_INDEX(c->regions[i].tag));
             c->regions[i] = c->regions[--c->nregions];
             return YVM_OK;
         }
@@ -503,8 +500,8 @@ void yvm_free(void *p) { free(p); }
 static void instance_free(Instance *in)
 {
     for (uint32_t i = 0; i < in->nfuncs; i++)
-        ffi_free_closure(&in->funcs[i]);
-    instance_free_objects(in);
+        interp_ext_free_closure(&in->funcs[i]);
+    interp_free_objects(in);
     arena_free(&in->arena);
     free(in->funcs);
     free(in->item_addr);
@@ -595,16 +592,16 @@ static yvm_status instantiate(yvm_module *m)
         f->unsafe = (it->func->attrs & IR_ATTR_UNSAFE) != 0;
         f->is_extern = it->func->is_extern;
         if (f->is_extern) {
-            if (!ffi_resolve_extern(in, f, resolve_symbol, c, err, sizeof err)) {
+            if (!interp_ext_resolve(in, f, resolve_symbol, c, err, sizeof err)) {
                 ir_error(c->ir, ir->src, it->loc, "%s", err);
                 st = fail_ir(c, YVM_UNRESOLVED, err);
                 break;
             }
             f->addr = f->cfn ? (Word)(uintptr_t)f->cfn : (Word)(uintptr_t)f;
-        } else if (!(taken[i] && ffi_make_closure(in, f))) {
+        } else if (!(taken[i] && interp_ext_closure(in, f))) {
             f->addr = (Word)(uintptr_t)f; /* unique, never called by C */
         }
-        f->tag = obj_new(I, OBJ_K_FUNC, (void *)(uintptr_t)f->addr, 0, false, NULL);
+        f->tag = interp_obj_new(I, OBJ_K_FUNC, (void *)(uintptr_t)f->addr, 0, false, NULL);
         if (!f->tag) {
             st = fail(c, YVM_NOMEM, "yvm: error: out of memory");
             break;
@@ -626,11 +623,11 @@ static yvm_status instantiate(yvm_module *m)
     }
     free(taken);
     m->inst = in; /* from here instance_free releases what was made */
-    if (st == YVM_OK && !instance_layout_data(in, err, sizeof err))
+    if (st == YVM_OK && !interp_layout_data(in, err, sizeof err))
         st = fail(c, YVM_NOMEM, "%s: error: %s", mod_name(m), err);
     for (uint32_t i = 0; i < n && st == YVM_OK; i++) {
         DFunc *f = &in->funcs[i];
-        if (f->ir && !f->is_extern && !decode_function(in, f, err, sizeof err))
+        if (f->ir && !f->is_extern && !interp_decode(in, f, err, sizeof err))
             st = fail(c, YVM_INVALID, "%s: error: %s", mod_name(m), err);
     }
     if (st != YVM_OK) {
@@ -723,7 +720,7 @@ yvm_status yvm_run(yvm_module *m, const char *func, const yvm_value *args, size_
         case IR_F64: memcpy(&w[k++], &args[i].as.f64, 8); break;
         case IR_PTR:
             w[k] = (Word)(uintptr_t)args[i].as.ptr;
-            w[k + 1] = obj_find(c->interp, w[k]);
+            w[k + 1] = interp_obj_find(c->interp, w[k]);
             k += 2;
             break;
         default: w[k++] = args[i].as.i & ir_type_mask(t); break;
@@ -755,7 +752,7 @@ static bool make_argv(Interp *I, int argc, char *const *argv, Word *arr, Word *t
 {
     size_t bytes = sizeof(Word) * ((size_t)argc + 1);
     Word *vec = calloc(1, bytes);
-    Word vtag = vec ? obj_new(I, OBJ_K_ARGV, vec, bytes, true, vec) : 0;
+    Word vtag = vec ? interp_obj_new(I, OBJ_K_ARGV, vec, bytes, true, vec) : 0;
     if (!vtag) {
         free(vec);
         return false;
@@ -764,7 +761,7 @@ static bool make_argv(Interp *I, int argc, char *const *argv, Word *arr, Word *t
     for (int i = 0; i < argc; i++) {
         size_t n = strlen(argv[i]) + 1;
         char *s = malloc(n);
-        Word stag = s ? obj_new(I, OBJ_K_ARGV, s, n, true, s) : 0;
+        Word stag = s ? interp_obj_new(I, OBJ_K_ARGV, s, n, true, s) : 0;
         if (!stag) {
             free(s);
             return false;
@@ -772,7 +769,7 @@ static bool make_argv(Interp *I, int argc, char *const *argv, Word *arr, Word *t
         memcpy(s, argv[i], n);
         tags[(*nobj)++] = stag;
         vec[i] = (Word)(uintptr_t)s;
-        shadow_put(I, vtag, (Word)(uintptr_t)&vec[i], vec[i], stag);
+        interp_shadow_put(I, vtag, (Word)(uintptr_t)&vec[i], vec[i], stag);
     }
     arr[0] = (Word)(uintptr_t)vec;
     arr[1] = vtag;
@@ -804,13 +801,13 @@ yvm_status yvm_run_main(yvm_module *m, int argc, char *const *argv, int *exit_st
     uint32_t ntags = 0;
     if (!tags || (withargs && !make_argv(I, argc, argv, &w[1], tags, &ntags))) {
         for (uint32_t i = 0; tags && i < ntags; i++)
-            obj_kill(I, TAG_INDEX(tags[i]));
+            interp_obj_kill(I, TAG_INDEX(tags[i]));
         free(tags);
         return fail(c, YVM_NOMEM, "yvm: error: out of memory");
     }
     InterpStatus is = interp_call(I, f, w, out);
     for (uint32_t i = 0; i < ntags; i++)
-        obj_kill(I, TAG_INDEX(tags[i]));
+        interp_obj_kill(I, TAG_INDEX(tags[i]));
     free(tags);
     if (is == INTERP_EXIT) {
         c->exit_status = I->exit_status;

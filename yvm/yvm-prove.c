@@ -29,7 +29,8 @@ static const ToolInfo info = {
     "                   $XDG_CACHE_HOME/yvm/prover or ~/.cache/yvm/prover)\n"
     "  --widths LIST    only combinations of these widths: 8,16 or 1..32\n"
     "  --rlimit N       Z3 resource limit per query (default 40000000)\n"
-    "  --timeout S      hard time limit per rule in seconds (default 120)\n"
+    "  --timeout S      hard time limit per width combination, in seconds\n"
+    "                   (default 60)\n"
     "  -j, --jobs N     rules proved at once (default: the CPUs online)\n"
     "  --stats          add each rule's time and Z3 effort to its line\n"
     "  --print          print each rule's canonical text; prove nothing\n"
@@ -220,7 +221,7 @@ int main(int argc, char **argv)
     RuleSet all = {0};
     bool input_ok = srcs && sets;
     uint32_t total = 0;
-    for (int f = 0; input_ok && f < nfiles; f++) {
+    for (int f = 0; srcs && sets && f < nfiles; f++) {
         if (!ir_source_load(ctx, files[f], &srcs[f])) {
             input_ok = false;
             continue;
@@ -254,7 +255,7 @@ int main(int argc, char **argv)
             fputs(text, stdout);
             free(text);
         }
-    } else if (all.rules) {
+    } else if (all.rules && all.nrules) {
         char *dir = NULL;
         if (!no_cache)
             dir = cache_dir ? strdup(cache_dir) : default_cache_dir();

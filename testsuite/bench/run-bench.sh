@@ -15,7 +15,7 @@ CC=${CC:-gcc}
 TCC=${TCC:-$(command -v tcc || true)}
 runs=${BENCH_RUNS:-3}
 bench=$srcdir/testsuite/bench
-out=$builddir/testsuite/bench-out
+out=$builddir/testsuite/out/bench  # removed by make clean
 yvm=$builddir/yvm-run
 mkdir -p "$out"
 

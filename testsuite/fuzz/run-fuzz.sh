@@ -17,11 +17,13 @@ done
 status=0
 for kind in text binary; do
     echo "fuzz-$kind: ${secs}s"
+    # Past findings seed the run too (copied: libFuzzer may write to them).
+    cp "$srcdir/testsuite/fuzz/crashes/$kind"/* "$work/$kind-corpus/" 2>/dev/null
     ./fuzz-$kind -max_total_time="$secs" -max_len=4096 -timeout=10 \
         -artifact_prefix="$work/$kind/" "$work/$kind-corpus" \
-        "$srcdir/testsuite/fuzz/crashes/$kind" > "$work/$kind.log" 2>&1 || status=1
+        > "$work/$kind.log" 2>&1 || status=1
     tail -n 3 "$work/$kind.log"
 done
-found=$(ls "$work/text" "$work/binary" 2>/dev/null | grep -c -- '-' || true)
+found=$(find "$work/text" "$work/binary" -type f | wc -l)
 echo "fuzz: $found finding(s) in $work/text and $work/binary"
 exit $status

@@ -32,6 +32,8 @@
 #   43      00                        0 targets
 #
 # which is the text in binary/main.yvm.
+# The byte lists are split into words on purpose.
+# shellcheck disable=SC2086
 set -e
 dir=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$dir/binary" "$dir/invalid"
