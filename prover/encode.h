@@ -25,7 +25,9 @@
 typedef struct Smt {
     Z3_context c;
     bool failed;
-    char why[256]; /* the first Z3 error */
+    char why[256];       /* the first Z3 error */
+    uint64_t rlimit_seen; /* the context's resource count after the last
+                             check (Z3 counts per context, cumulatively) */
 } Smt;
 
 /* How an instruction or a sequence ends: trap kinds in the order the

@@ -203,6 +203,7 @@ static Z3_ast refutation(Query *q)
 
 /* ---- solving ---- */
 
+/* The context's cumulative resource count, as a solver reports it. */
 static uint64_t rlimit_count(Z3_context c, Z3_solver so)
 {
     Z3_stats st = Z3_solver_get_statistics(c, so);
@@ -248,8 +249,11 @@ static uint64_t allowance(Query *q, uint64_t want)
     return want < q->left ? want : q->left;
 }
 
-static void spend(Query *q, uint64_t used)
+/* Charge the resources used since the last check in this context. */
+static void spend(Query *q, uint64_t count)
 {
+    uint64_t used = count >= q->smt.rlimit_seen ? count - q->smt.rlimit_seen : count;
+    q->smt.rlimit_seen = count;
     q->left -= used < q->left ? used : q->left;
     if (used > q->stats->max_rlimit)
         q->stats->max_rlimit = used;
@@ -315,13 +319,10 @@ static unsigned enumerate(Query *q, uint32_t k, Z3_ast cond, uint64_t *vals)
         return 0;
     Z3_solver_assert(c, so, cond);
     unsigned n = 0;
-    uint64_t before = 0;
     for (;;) {
         Z3_lbool res = Z3_solver_check(c, so);
         q->stats->queries++;
-        uint64_t count = rlimit_count(c, so); /* this solver's, so far */
-        spend(q, count >= before ? count - before : count);
-        before = count;
+        spend(q, rlimit_count(c, so));
         if (res == Z3_L_FALSE)
             break;
         if (res == Z3_L_UNDEF || n == SPLIT_MAX_VALUES) {

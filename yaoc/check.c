@@ -152,7 +152,6 @@ bool has_borrows(const Type *t)
 /* A type that values, fields and elements may have. */
 static bool value_type_ok(Checker *k, Type *t, IrLoc loc, const char *what)
 {
-    TypeNames tn;
     if (t->kind == TY_ERRUNION) {
         ERR(k, loc, "%s cannot have the error union type '%s' (only functions return one)",
             what, TN(tn, 0, t));
@@ -164,7 +163,6 @@ static bool value_type_ok(Checker *k, Type *t, IrLoc loc, const char *what)
 
 Type *resolve_type(Checker *k, TypeExpr *te)
 {
-    TypeNames tn;
     char sb[128];
     switch (te->kind) {
     case TE_NAME: {
@@ -304,7 +302,6 @@ void resolve_sig(Checker *k, FnDecl *fn)
     fn->sig_done = true;
     Module *saved = k->m;
     k->m = fn->mod;
-    TypeNames tn;
     for (uint32_t i = 0; i < fn->params.n; i++) {
         Param *p = &fn->params.v[i];
         for (uint32_t j = 0; j < i; j++)
@@ -457,7 +454,6 @@ static bool block_diverges(const Block *b)
 
 static void check_cond(Checker *k, Expr *cond)
 {
-    TypeNames tn;
     Type *t = check_expr(k, cond, type_prim(k->c, TY_BOOL));
     if (t->kind != TY_ERROR && t->kind != TY_BOOL)
         ERR(k, cond->loc, "a condition must be 'bool', found '%s'", TN(tn, 0, t));
@@ -465,7 +461,6 @@ static void check_cond(Checker *k, Expr *cond)
 
 static void check_let(Checker *k, Stmt *s)
 {
-    TypeNames tn;
     Expr *init = s->let.init;
     Type *t;
     if (init->kind == E_ALLOC) {
@@ -512,7 +507,6 @@ static bool is_shift(Op op)
 
 static void check_assign(Checker *k, Stmt *s)
 {
-    TypeNames tn;
     Expr *lhs = s->assign.lhs, *rhs = s->assign.rhs;
     Op op = s->assign.op;
     Type *lt = check_expr(k, lhs, NULL);
@@ -584,7 +578,6 @@ static void check_assign(Checker *k, Stmt *s)
 
 static void check_return(Checker *k, Stmt *s)
 {
-    TypeNames tn;
     Type *ret = k->fn->ret;
     Expr *v = s->ret.value;
     if (!v) {
@@ -633,7 +626,6 @@ static void check_return(Checker *k, Stmt *s)
 
 static void check_stmt(Checker *k, Stmt *s)
 {
-    TypeNames tn;
     switch (s->kind) {
     case S_LET:
         check_let(k, s);
@@ -760,7 +752,6 @@ static void check_block(Checker *k, Block *b)
 
 static void check_fn(Checker *k, FnDecl *fn)
 {
-    TypeNames tn;
     resolve_sig(k, fn);
     if (fn->is_extern)
         return;
@@ -836,7 +827,6 @@ static void declare_module(Checker *k, Module *m)
 
 static void check_main(Checker *k)
 {
-    TypeNames tn;
     Module *m = k->c->main;
     k->m = m;
     Sym *s = symtab_get(&m->syms, "main");

@@ -10,6 +10,13 @@ typedef struct ScopeEntry {
     Sym sym;
 } ScopeEntry;
 
+/* A type's name for a message, in one of the checker's four buffers
+ * (kept out of the recursive functions' frames). */
+typedef struct TypeNames {
+    char buf[4][160];
+} TypeNames;
+#define TN(unused, i, t) type_name((t), k->tn.buf[i], sizeof k->tn.buf[i])
+
 typedef struct Checker {
     Compiler *c;
     Module *m;          /* the module whose source is being checked */
@@ -19,18 +26,21 @@ typedef struct Checker {
     unsigned depth;     /* 1: parameters, 2: the body, deeper blocks more */
     unsigned loops;     /* enclosing loops */
     bool alloc_ok;      /* the next expression may be `alloc [T; n]` */
+    unsigned expr_depth;/* nesting of check_expr, bounded (MAX_EXPR_DEPTH) */
+    TypeNames tn;       /* for TN() */
+    bool too_deep;      /* reported once */
 } Checker;
+
+/* Deeper expressions are rejected: the checker and the lowering recurse
+ * on expressions, and a left-leaning chain such as 1 + 1 + ... + 1
+ * costs lemon no stack at all. */
+#define MAX_EXPR_DEPTH 1000
 
 /* The largest array or struct, in bytes. */
 #define MAX_OBJECT_SIZE (UINT64_C(1) << 31)
 
 #define ERR(k, loc, ...) yao_error((k)->c, (k)->m, (loc), __VA_ARGS__)
 
-/* A type's name in a per-call buffer (up to four live at once). */
-typedef struct TypeNames {
-    char buf[4][160];
-} TypeNames;
-#define TN(tn, i, t) type_name((t), (tn).buf[i], sizeof (tn).buf[i])
 
 /* check.c */
 Sym lookup(Checker *k, const char *name);

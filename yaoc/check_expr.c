@@ -94,7 +94,6 @@ static const __int128 LIMIT = (__int128)1 << 100;
 
 bool coerce(Checker *k, Expr *e, Type *want)
 {
-    TypeNames tn;
     char nb[64];
     Type *t = e->type;
     if (!t || t == want || t->kind == TY_ERROR || want->kind == TY_ERROR)
@@ -114,6 +113,12 @@ bool coerce(Checker *k, Expr *e, Type *want)
         e->type = want;
         return true;
     }
+    if (t->kind == TY_INTLIT && type_is_float(want)) {
+        /* An integer constant where a float is wanted: `x: f64 = 1`. */
+        e->cval.f = (double)e->cval.i;
+        e->cval.is_float = true;
+        t = e->type = type_prim(k->c, TY_FLOATLIT);
+    }
     if (t->kind == TY_FLOATLIT && type_is_float(want)) {
         e->type = want;
         if (want->kind == TY_F32)
@@ -130,11 +135,6 @@ bool coerce(Checker *k, Expr *e, Type *want)
     }
     if (t->kind == TY_VOID) {
         ERR(k, e->loc, "this expression has no value (expected '%s')", TN(tn, 0, want));
-        return false;
-    }
-    if (t->kind == TY_INTLIT && type_is_float(want)) {
-        ERR(k, e->loc, "mismatched types: expected '%s', found an integer literal "
-                       "(write it with a '.0')", TN(tn, 0, want));
         return false;
     }
     if (t->kind == TY_HEAP && want->kind == TY_SLICE && t->elem == want->elem) {
@@ -164,7 +164,6 @@ Type *finalize(Checker *k, Expr *e)
 /* Operands that are never values: functions, types, modules. */
 static bool no_value(Checker *k, Expr *e)
 {
-    TypeNames tn;
     if (e->type->kind == TY_VOID) {
         ERR(k, e->loc, "this expression has no value");
         return true;
@@ -247,7 +246,6 @@ static bool formattable(const Type *t)
 /* [0][W][.N][x|X|b] */
 static void parse_spec(Checker *k, StrPart *p)
 {
-    TypeNames tn;
     const uint8_t *s = p->spec, *e = p->spec + p->nspec;
     Type *t = p->expr->type;
     if (s < e && *s == '0' && s + 1 < e && s[1] >= '0' && s[1] <= '9') {
@@ -293,7 +291,6 @@ bad:
 
 void check_parts(Checker *k, StrParts *parts)
 {
-    TypeNames tn;
     for (uint32_t i = 0; i < parts->n; i++) {
         StrPart *p = &parts->v[i];
         if (!p->expr)
@@ -332,7 +329,6 @@ static bool is_cmp(Op op)
 static bool fold_int(Checker *k, Expr *e, Op op, const Type *t, __int128 a, __int128 b,
                      __int128 *out)
 {
-    TypeNames tn;
     __int128 r = 0;
     bool wraps = op == OP_ADDW || op == OP_SUBW || op == OP_MULW;
     bool ovf = false;
@@ -445,7 +441,6 @@ static void fold_binary(Checker *k, Expr *e, const Type *t)
 
 static Type *check_binary(Checker *k, Expr *e, Type *want)
 {
-    TypeNames tn;
     Op op = e->binary.op;
     Expr *l = e->binary.l, *r = e->binary.r;
     Type *boolt = type_prim(k->c, TY_BOOL);
@@ -581,7 +576,6 @@ static Type *check_binary(Checker *k, Expr *e, Type *want)
 
 static Type *check_unary(Checker *k, Expr *e, Type *want)
 {
-    TypeNames tn;
     Expr *x = e->unary.e;
     Type *t = check_expr(k, x, e->unary.op == OP_NOT ? type_prim(k->c, TY_BOOL) : want);
     if (t->kind == TY_ERROR || no_value(k, x))
@@ -631,7 +625,6 @@ static Type *check_unary(Checker *k, Expr *e, Type *want)
 /* T(x): numeric conversions, checked (run time: trap; constants: error). */
 static Type *check_conversion(Checker *k, Expr *e, Type *to)
 {
-    TypeNames tn;
     char nb[64];
     e->call.conv = to;
     if (e->call.args.n != 1) {
@@ -690,7 +683,6 @@ static Type *check_conversion(Checker *k, Expr *e, Type *to)
 
 static Type *check_call(Checker *k, Expr *e)
 {
-    TypeNames tn;
     char sb[128];
     Expr *callee = e->call.callee;
     Sym s = {.kind = SYM_NONE};
@@ -872,7 +864,6 @@ static Type *check_name(Checker *k, Expr *e, bool heap_ok)
 
 static Type *check_field(Checker *k, Expr *e)
 {
-    TypeNames tn;
     char sb[128];
     Expr *obj = e->field.obj;
     if (obj->kind == E_NAME) {
@@ -932,7 +923,6 @@ static Type *check_field(Checker *k, Expr *e)
 /* An index or slice bound: any integer type (untyped becomes i64). */
 static bool check_index_value(Checker *k, Expr *x)
 {
-    TypeNames tn;
     Type *t = check_expr(k, x, type_prim(k->c, TY_I64));
     if (t->kind == TY_ERROR || no_value(k, x))
         return false;
@@ -962,7 +952,6 @@ Type *check_obj(Checker *k, Expr *e)
 
 static Type *check_index(Checker *k, Expr *e)
 {
-    TypeNames tn;
     Type *t = check_obj(k, e->index.obj);
     bool ok = check_index_value(k, e->index.idx);
     if (t->kind == TY_ERROR || !ok)
@@ -998,7 +987,6 @@ static Type *check_index(Checker *k, Expr *e)
 
 static Type *check_slice(Checker *k, Expr *e)
 {
-    TypeNames tn;
     Expr *obj = e->slice.obj;
     Type *t = check_obj(k, obj);
     bool ok = true;
@@ -1172,7 +1160,6 @@ static Type *check_arraylit(Checker *k, Expr *e, Type *want)
 
 static Type *check_arrayrep(Checker *k, Expr *e, Type *want)
 {
-    TypeNames tn;
     Type *ew = want && want->kind == TY_ARRAY ? want->elem : NULL;
     Type *t = check_expr(k, e->arep.val, ew);
     Type *nt = check_expr(k, e->arep.count, NULL);
@@ -1207,7 +1194,6 @@ static Type *check_arrayrep(Checker *k, Expr *e, Type *want)
 
 static Type *check_alloc(Checker *k, Expr *e)
 {
-    TypeNames tn;
     Type *t = resolve_type(k, e->alloc.elem);
     bool ok = check_index_value(k, e->alloc.count);
     if (t->kind == TY_ERROR || !ok)
@@ -1274,7 +1260,6 @@ static void check_shell(Checker *k, Expr *e)
 
 static Type *check_kind(Checker *k, Expr *e, Type *want, bool alloc_ok)
 {
-    TypeNames tn;
     switch (e->kind) {
     case E_INT:
         if (e->ilit.too_big) {
@@ -1395,7 +1380,15 @@ Type *check_expr(Checker *k, Expr *e, Type *want)
 {
     bool alloc_ok = k->alloc_ok;
     k->alloc_ok = false;
+    if (k->expr_depth >= MAX_EXPR_DEPTH) {
+        if (!k->too_deep)
+            ERR(k, e->loc, "expression nested too deeply (more than %d levels)", MAX_EXPR_DEPTH);
+        k->too_deep = true;
+        return e->type = err_type(k);
+    }
+    k->expr_depth++;
     Type *t = check_kind(k, e, want, alloc_ok);
+    k->expr_depth--;
     e->type = t;
     if (t->kind == TY_STR) /* string bytes never live in local storage */
         e->region = 0, e->root = NULL;

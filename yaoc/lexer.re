@@ -21,7 +21,7 @@
 #include "parser.h"
 #include "yao.h"
 
-void lexer_init(Lexer *lx, const uint8_t *buf, size_t len, Arena *arena)
+void yao_lexer_init(Lexer *lx, const uint8_t *buf, size_t len, Arena *arena)
 {
     memset(lx, 0, sizeof *lx);
     lx->start = lx->cur = lx->line_start = lx->tok = buf;
@@ -547,7 +547,7 @@ static int lex_code(Lexer *lx, Token *tok)
 #undef TOKEN
 }
 
-int lexer_next(Lexer *lx, Token *tok)
+int yao_lexer_next(Lexer *lx, Token *tok)
 {
     memset(tok, 0, sizeof *tok);
     switch (top(lx)->mode) {

@@ -37,6 +37,19 @@ static void load_imports(Compiler *c, Module *m)
         module_import(c, m, &m->imports.v[i]);
 }
 
+Module *module_load_source(Compiler *c, const char *name, const char *dir,
+                           const uint8_t *data, size_t len)
+{
+    Module *m = module_new(c, "main", "main");
+    m->src.name = cstrdup(c, name);
+    m->src.data = data;
+    m->src.len = len;
+    c->main = m;
+    c->main_dir = cstrdup(c, dir);
+    load_imports(c, m);
+    return m;
+}
+
 Module *module_load_main(Compiler *c, const char *path)
 {
     Module *m = module_new(c, "main", "main");

@@ -345,7 +345,7 @@ void ps_syntax_error(Parser *ps, const Token *found)
 
 void ps_stack_overflow(Parser *ps)
 {
-    ps_error(ps, ps->prev.loc, "expressions nested too deeply");
+    ps_error(ps, ps->prev.loc, "nested too deeply");
 }
 
 /* ---- the token feeder ---- */
@@ -367,7 +367,7 @@ static int feed_next(Parser *ps, Feeder *fd, Token *t)
         fd->have_ahead = false;
         return t->kind;
     }
-    int k = lexer_next(&fd->lx, t);
+    int k = yao_lexer_next(&fd->lx, t);
     if (k < 0) {
         ps_error(ps, fd->lx.err_loc, "%s", fd->lx.err);
         return -1;
@@ -381,7 +381,7 @@ bool yao_parse(Compiler *c, Module *m)
     Parser ps = {.c = c, .m = m, .a = &c->arena};
     Feeder fd;
     memset(&fd, 0, sizeof fd);
-    lexer_init(&fd.lx, m->src.data, m->src.len, &c->arena);
+    yao_lexer_init(&fd.lx, m->src.data, m->src.len, &c->arena);
     fd.restrict_depth = -1;
     void *parser = YaoParserAlloc(malloc);
     if (!parser) {

@@ -74,14 +74,14 @@ typedef struct Lexer {
     Arena *arena;          /* decoded string bytes */
     LexFrame stack[LEX_MAX_DEPTH];
     uint32_t sp;           /* stack[sp - 1] is the current mode */
-    /* Set when lexer_next returns -1. */
+    /* Set when yao_lexer_next returns -1. */
     char err[200];
     IrLoc err_loc;
 } Lexer;
 
-void lexer_init(Lexer *lx, const uint8_t *buf, size_t len, Arena *arena);
+void yao_lexer_init(Lexer *lx, const uint8_t *buf, size_t len, Arena *arena);
 /* The next token's code (0 at the end), or -1 on a lexical error. */
-int lexer_next(Lexer *lx, Token *tok);
+int yao_lexer_next(Lexer *lx, Token *tok);
 
 /* ---- types ---- */
 
@@ -471,6 +471,9 @@ bool yao_parse(Compiler *c, Module *m);
 
 /* module.c */
 Module *module_load_main(Compiler *c, const char *path);
+/* The main module from memory (data[len] must be 0); imports from dir. */
+Module *module_load_source(Compiler *c, const char *name, const char *dir,
+                           const uint8_t *data, size_t len);
 Module *module_import(Compiler *c, Module *from, Import *imp);
 /* The embedded standard library (stdlib_data.c, generated). */
 const char *stdlib_find(const char *relpath, size_t *len);

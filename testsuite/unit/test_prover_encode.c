@@ -239,8 +239,9 @@ START_TEST(binary_ops)
                               (unsigned long long)b, (unsigned long long)v,
                               (unsigned long long)ref.value);
             }
-            /* The bit-blasted path, on fewer inputs (it is slower). */
-            if (w == 1 || k % 40 == 3 || k == 3 || k == 4)
+            /* The bit-blasted path, on fewer inputs (it is slower: most
+             * of all a 64-bit divider or multiplier, about 1 s each). */
+            if (w == 1 || k == 3 || (k == 50 && w < 64))
                 solver_agrees(op, w, a, b, ref);
         }
     }
