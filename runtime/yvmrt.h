@@ -1,0 +1,113 @@
+/* yvmrt.h - the native runtime's contract with compiled code: trap
+ * reporting, the shadow memory behind bounds checks, checked heap and
+ * memory functions, indirect-call checks and start-up.
+ *
+ * Compiled code keeps the interpreter's memory semantics (docs/ir.md):
+ * every load and store to an IR object is checked. Each 8-byte granule of
+ * the address space has one shadow byte at (addr >> 3) + SHADOW_OFFSET:
+ *   0x00        all 8 bytes readable and writable; also every byte the
+ *               runtime knows nothing of (the C world is not checked)
+ *   0x01..0x07  the first k bytes readable and writable, the rest not
+ *   0x40        all 8 bytes read-only (`data` objects)
+ *   0x41..0x47  the first k bytes read-only, the rest not
+ *   0xF1        a red zone between objects
+ *   0xF5        a dead stack frame (allocas after their function returned)
+ *   0xFD        a freed heap block
+ * Compiled code tests the shadow bytes of an access's first and last byte
+ * inline; when they are not both 0 (or 0x40 for a read) it calls
+ * __yvm_check_read/__yvm_check_write, which decide exactly and trap.
+ *
+ * This library is never built with sanitizers: it owns the same shadow
+ * region that AddressSanitizer would.
+ */
+#ifndef YVM_YVMRT_H
+#define YVM_YVMRT_H
+
+#include <stdint.h>
+
+#define YVMRT_SHADOW_OFFSET 0x7fff8000ULL
+#define YVMRT_SHADOW_SCALE 3
+#define YVMRT_REDZONE 16        /* bytes of red zone after every object */
+
+enum {
+    YVMRT_SHADOW_RO = 0x40,
+    YVMRT_SHADOW_REDZONE = 0xF1,
+    YVMRT_SHADOW_DEAD_FRAME = 0xF5,
+    YVMRT_SHADOW_FREED = 0xFD,
+};
+
+/* Trap reasons; __yvm_trap prints "trap: <reason>" and exits 134. */
+typedef enum YvmTrap {
+    YVMRT_TRAP_DIV_ZERO = 1,      /* division by zero */
+    YVMRT_TRAP_OVERFLOW,          /* integer overflow */
+    YVMRT_TRAP_CONVERSION,        /* invalid conversion */
+    YVMRT_TRAP_BOUNDS,            /* out of bounds access */
+    YVMRT_TRAP_READONLY,          /* write to read-only data */
+    YVMRT_TRAP_STACK_OVERFLOW,    /* stack overflow */
+    YVMRT_TRAP_INDIRECT_CALL,     /* invalid indirect call */
+    YVMRT_TRAP_INVALID_FREE,      /* invalid free */
+} YvmTrap;
+
+_Noreturn void __yvm_trap(int reason);
+_Noreturn void __yvm_trap_msg(const char *reason); /* IR `trap "reason"` (NUL-terminated) */
+
+/* Slow paths of the inline checks: return when [addr, addr+size) is wholly
+ * inside one live object (or memory the runtime does not track), else trap
+ * (BOUNDS, or READONLY for a write to read-only data). */
+void __yvm_check_read(uint64_t addr, uint64_t size);
+void __yvm_check_write(uint64_t addr, uint64_t size);
+
+/* Stack objects. A function with allocas calls __yvm_alloca_enter for
+ * each alloca (object at p, SIZE bytes, followed by a red zone up to
+ * p + SPAN): zeroes the object and marks it live. Before returning it
+ * calls __yvm_frame_leave(lo, hi) to mark its alloca area dead. */
+void __yvm_alloca_enter(void *p, uint64_t size, uint64_t span);
+void __yvm_frame_leave(void *lo, void *hi);
+
+/* The heap and memory functions compiled code calls instead of the C
+ * library's (IR `memcpy`/`memset` instructions and calls to the externs
+ * malloc, calloc, realloc, free, memcpy, memmove, memset). Blocks get red
+ * zones; freed blocks stay poisoned for a while (quarantine). memcpy has
+ * memmove's meaning (docs/ir.md). */
+void *__yvm_malloc(uint64_t n);
+void *__yvm_calloc(uint64_t count, uint64_t size);
+void *__yvm_realloc(void *p, uint64_t n);
+void __yvm_free(void *p);
+void *__yvm_memcpy(void *dst, const void *src, uint64_t n);
+void *__yvm_memset(void *dst, int byte, uint64_t n);
+
+/* Indirect calls: trap unless P is the start of a function listed in
+ * yvm_funcs with signature hash SIG. */
+void __yvm_check_call(const void *p, uint64_t sig);
+
+/* Tables each compiled object contributes, found through the linker's
+ * __start_/__stop_ symbols and read once at start-up. */
+typedef struct YvmrtObject {   /* section "yvm_objects" */
+    uint64_t base;             /* R_X86_64_64 to the object's symbol */
+    uint64_t size;             /* bytes; a red zone of YVMRT_REDZONE follows */
+    uint64_t flags;            /* bit 0: read-only */
+} YvmrtObject;
+
+typedef struct YvmrtFunc {     /* section "yvm_funcs" */
+    uint64_t addr;             /* R_X86_64_64 to the function (or extern) */
+    uint64_t sig;              /* yvmrt_sig_hash of its signature */
+} YvmrtFunc;
+
+/* FNV-1a 64 over the signature text "(i64,ptr,...)->i32" ("->void"),
+ * shared by codegen (which emits it) and the runtime (which compares). */
+static inline uint64_t yvmrt_sig_hash(const char *text)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *text; text++)
+        h = (h ^ (uint8_t)*text) * 1099511628211ULL;
+    return h;
+}
+
+/* An executable's `main` is the runtime's: it maps the shadow, registers
+ * the tables, installs the stack-overflow handler, and runs the module's
+ * @main (renamed __yvm_main by yvm-cc) on a large stack with a guard. In
+ * an object linked with C code (-c), a constructor does the same set-up
+ * and C's main runs as usual. */
+int __yvm_main(int argc, char **argv);
+
+#endif
