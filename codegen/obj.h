@@ -21,6 +21,7 @@ typedef enum ObjSectionKind {
     OBJ_DATA,       /* .data            aw  */
     OBJ_BSS,        /* .bss             aw  nobits */
     OBJ_YVM_OBJECTS,/* yvm_objects      aw  the runtime's object table */
+    OBJ_YVM_FUNCS,  /* yvm_funcs        aw  the runtime's function table */
     OBJ_SECTION_COUNT
 } ObjSectionKind;
 
@@ -54,6 +55,8 @@ typedef struct ObjWriter {
     ObjSection sec[OBJ_SECTION_COUNT];
     ObjSymbol *syms;
     size_t nsyms, syms_cap;
+    uint32_t *hash;          /* open-addressing name -> symbol index + 1 */
+    size_t hash_cap;         /* a power of two (0: none yet) */
 } ObjWriter;
 
 void obj_init(ObjWriter *o, uint16_t machine, uint32_t elf_flags);
@@ -68,6 +71,12 @@ uint32_t obj_define(ObjWriter *o, const char *name, int sec, bool global, bool f
 void obj_set_size(ObjWriter *o, uint32_t sym, uint64_t size);
 void obj_reloc(ObjWriter *o, int sec, uint64_t offset, uint32_t type,
                uint32_t sym, int64_t addend);
+/* Index of the symbol NAME, or UINT32_MAX when there is none. */
+uint32_t obj_find(const ObjWriter *o, const char *name);
+/* Overwrite N bytes at OFFSET of SEC (patching an emitted field). */
+void obj_patch(ObjWriter *o, int sec, uint64_t offset, const void *bytes, size_t n);
+/* The ELF section name of SEC (".text", "yvm_objects", ...). */
+const char *obj_section_name(int sec);
 /* ELF64 relocatable object (elf.c). False and errno set on a write error. */
 bool obj_write_elf(const ObjWriter *o, FILE *out);
 

@@ -18,13 +18,19 @@
  * tells the forms apart (ir_is_binary). */
 #define YVMB_MAGIC "\x7fYVM"
 #define YVMB_MAGIC_LEN 4
+/* Version 1: strings and items. Version 2 adds the rules section, which
+ * a version-2 file must have and a version-1 file cannot: the writer
+ * writes version 1 for a module without rule items (so such files are
+ * exactly what they always were) and version 2 for one with rules. */
 #define YVMB_VERSION 1
+#define YVMB_VERSION_RULES 2
 
 /* Section ids, in the order the sections must appear. */
 enum {
     YVMB_SEC_STRINGS = 1, /* every name, trap reason and data string */
     YVMB_SEC_ITEMS = 2,   /* module name, then the items in order */
-    YVMB_SEC_LAST = YVMB_SEC_ITEMS,
+    YVMB_SEC_RULES = 3,   /* version 2: the rule items' canonical texts */
+    YVMB_SEC_LAST = YVMB_SEC_RULES,
 };
 
 /* Item kinds (the first field of an item). */

@@ -21,10 +21,12 @@
  * must be shared, not duplicated per use. Everything lives in the module's
  * arena, so an error path frees it all with ir_module_free(). */
 #include "binary.h"
+#include "rule_item.h"
 #include "ir.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One entry of the string table: where its bytes are in the input, and
@@ -54,7 +56,8 @@ typedef struct Reader {
 
 static const char *section_name(int id)
 {
-    return id == YVMB_SEC_STRINGS ? "strings" : id == YVMB_SEC_ITEMS ? "items" : "?";
+    return id == YVMB_SEC_STRINGS ? "strings" : id == YVMB_SEC_ITEMS ? "items"
+         : id == YVMB_SEC_RULES ? "rules" : "?";
 }
 
 /* ---- errors ---- */
@@ -640,6 +643,47 @@ static void rd_items(Reader *r)
     end_section(r);
 }
 
+/* Version 2: at least one rule, each as its text in the rule language,
+ * read (and so checked) like a text `rule` item. */
+static void rd_rules(Reader *r)
+{
+    if (!begin_section(r, YVMB_SEC_RULES))
+        return;
+    size_t off = r->pos;
+    uint32_t n = rd_count(r, 1, "rule");
+    if (!r->failed && n == 0)
+        fail(r, off, "a version 2 module has at least one rule");
+    for (uint32_t i = 0; i < n && !r->failed; i++) {
+        off = r->pos;
+        uint64_t len;
+        if (!rd_uleb(r, &len))
+            break;
+        if (len > r->end - r->pos) {
+            fail(r, off, "rule length %" PRIu64 " exceeds the %zu bytes left", len,
+                 r->end - r->pos);
+            break;
+        }
+        IrLoc loc;
+        char *err;
+        if (!ir_rule_item_read(r->m, r->src, r->pos, r->pos + (size_t)len, (IrLoc){1, 1},
+                               &loc, &err)) {
+            fail(r, r->pos, "malformed rule (line %u, column %u of its text): %s", loc.line,
+                 loc.col, err ? err : "out of memory");
+            free(err);
+            break;
+        }
+        /* Canonical: the text must be exactly what the writer writes. */
+        const IrRule *it = &r->m->rules[r->m->nrules - 1];
+        if (it->len != len || memcmp(it->text, r->data + r->pos, (size_t)len) != 0) {
+            fail(r, r->pos, "rule '%s' is not in canonical form", it->name);
+            break;
+        }
+        r->m->rules[r->m->nrules - 1].loc = (IrLoc){0, 0};
+        r->pos += (size_t)len;
+    }
+    end_section(r);
+}
+
 bool ir_is_binary(const uint8_t *data, size_t len)
 {
     /* The first byte decides: no text file starts with DEL. The rest of
@@ -665,9 +709,10 @@ IrModule *ir_read_binary(IrCtx *ctx, const IrSource *src)
     uint64_t version;
     if (!rd_uleb(&r, &version))
         return NULL;
-    if (version != YVMB_VERSION) {
-        fail(&r, YVMB_MAGIC_LEN, "unsupported version %" PRIu64 " (this reader reads %d)",
-             version, YVMB_VERSION);
+    if (version != YVMB_VERSION && version != YVMB_VERSION_RULES) {
+        fail(&r, YVMB_MAGIC_LEN,
+             "unsupported version %" PRIu64 " (this reader reads %d and %d)", version,
+             YVMB_VERSION, YVMB_VERSION_RULES);
         return NULL;
     }
 
@@ -675,6 +720,8 @@ IrModule *ir_read_binary(IrCtx *ctx, const IrSource *src)
     r.m->src = src;
     rd_strings(&r);
     rd_items(&r);
+    if (version == YVMB_VERSION_RULES)
+        rd_rules(&r);
     if (!r.failed && r.pos != r.len)
         fail(&r, r.pos, "trailing bytes after the last section");
     if (r.failed) {

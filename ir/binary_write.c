@@ -307,12 +307,23 @@ uint8_t *ir_write_binary(const IrModule *m, size_t *len)
         buf_put(&strs, w.strs.list[i].bytes, w.strs.list[i].len);
     }
 
+    /* Rule items (version 2 only): count, then each canonical text. */
+    Buf rules = {0};
+    put_uleb(&rules, m->nrules);
+    for (uint32_t i = 0; i < m->nrules; i++) {
+        put_uleb(&rules, m->rules[i].len);
+        buf_put(&rules, m->rules[i].text, m->rules[i].len);
+    }
+
     buf_put(&file, YVMB_MAGIC, YVMB_MAGIC_LEN);
-    put_uleb(&file, YVMB_VERSION);
+    put_uleb(&file, m->nrules ? YVMB_VERSION_RULES : YVMB_VERSION);
     put_section(&file, YVMB_SEC_STRINGS, strs.data, strs.len);
     put_section(&file, YVMB_SEC_ITEMS, w.out.data, w.out.len);
+    if (m->nrules)
+        put_section(&file, YVMB_SEC_RULES, rules.data, rules.len);
 
-    bool oom = w.out.oom || w.strs.oom || strs.oom || file.oom;
+    bool oom = w.out.oom || w.strs.oom || strs.oom || file.oom || rules.oom;
+    free(rules.data);
     free(w.out.data);
     free(w.strs.list);
     free(w.strs.slot);

@@ -253,6 +253,17 @@ typedef struct IrItem {
     IrLoc loc;
 } IrItem;
 
+/* A rewrite rule shipped in the module: a `rule NAME { ... }` item in the
+ * rule language (docs/rules.md, "Rules in modules"). Not a symbol. The
+ * readers check its syntax and keep its canonical text; the optimiser
+ * proves it before using it (opt/rewrite.h). */
+typedef struct IrRule {
+    const char *name;
+    const char *text;    /* canonical braced text, NUL-terminated, ends "}\n" */
+    uint32_t len;        /* strlen(text) */
+    IrLoc loc;           /* of the `rule` keyword in text input, else 0:0 */
+} IrRule;
+
 typedef struct IrModule {
     IrCtx *ctx;
     Arena arena;
@@ -260,6 +271,8 @@ typedef struct IrModule {
     const IrSource *src; /* where it was read from (for located errors) */
     uint32_t nitems, capitems;
     IrItem *items;       /* in definition order */
+    uint32_t nrules, caprules;
+    IrRule *rules;       /* rule items, in definition order (ir/rule_item.c) */
 } IrModule;
 
 /* ---- context ---- */
@@ -278,6 +291,13 @@ uint32_t ir_module_find(const IrModule *m, const char *name);
 IrFunc *ir_func_new(IrModule *m, const char *name, IrType ret, unsigned attrs);
 IrFunc *ir_extern_new(IrModule *m, const char *name, IrType ret,
                       uint32_t nparams, const IrType *ptypes, bool variadic);
+/* Parse `len` bytes of rule-language text holding exactly one rule
+ * (braced or not) and append its canonical braced text to m->rules.
+ * False, with *err (malloc'd: "line:col: message" relative to `text`, or
+ * a message) set, when the text is malformed, holds no rule or several,
+ * or names a rule the module already has. ir/rule_item.c. */
+bool ir_module_add_rule(IrModule *m, const char *text, size_t len, char **err);
+
 /* Item index of a function (for symbol operands). */
 uint32_t ir_item_of_func(const IrModule *m, const IrFunc *f);
 IrData *ir_data_new(IrModule *m, const char *name, bool is_global);

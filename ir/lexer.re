@@ -191,6 +191,41 @@ static bool label_follows(const Lexer *lx, const unsigned char *p)
     return p < lx->end && (*p == ':' || *p == '(');
 }
 
+/* A rule item, `rule NAME { ... }` in the rule language (docs/rules.md),
+ * is one token from its keyword at `s` to its closing brace: that
+ * language has its own reader (ir/rule_item.c), and no brace of its own,
+ * so the first '}' outside a comment ends it. */
+static int scan_rule(Lexer *lx, const unsigned char *s, Token *tok)
+{
+    const unsigned char *p = lx->cur, *first_line_start = lx->line_start;
+    uint32_t first_line = lx->line;
+    for (;;) {
+        if (p >= lx->end) {
+            lx->line = first_line;
+            lx->line_start = first_line_start;
+            return lex_error(lx, s, "unterminated rule item: expected '}'");
+        }
+        if (*p == 0)
+            return lex_error(lx, p, "unexpected byte 0x00");
+        if (*p == '}')
+            break;
+        if (*p == ';') {
+            while (p < lx->end && *p != '\n' && *p != 0)
+                p++;
+            continue;
+        }
+        if (*p == '\n') {
+            lx->line++;
+            lx->line_start = p + 1;
+        }
+        p++;
+    }
+    lx->cur = p + 1;
+    tok->len = (uint32_t)(lx->cur - s);
+    tok->kind = TK_RULE;
+    return TK_RULE;
+}
+
 int lexer_next(Lexer *lx, Token *tok)
 {
     const unsigned char *marker = lx->cur;
@@ -229,8 +264,8 @@ int lexer_next(Lexer *lx, Token *tok)
         ","   { TOKEN(TK_COMMA); }
         "("   { TOKEN(TK_LPAREN); }
         ")"   { TOKEN(TK_RPAREN); }
-        "{"   { TOKEN(TK_LBRACE); }
-        "}"   { TOKEN(TK_RBRACE); }
+        "{"   { lx->depth++; TOKEN(TK_LBRACE); }
+        "}"   { if (lx->depth) lx->depth--; TOKEN(TK_RBRACE); }
         "["   { TOKEN(TK_LBRACKET); }
         "]"   { TOKEN(TK_RBRACKET); }
         ":"   { TOKEN(TK_COLON); }
@@ -254,6 +289,9 @@ int lexer_next(Lexer *lx, Token *tok)
         }
 
         name {
+            if (lx->depth == 0 && lx->cur - s == 4 && memcmp(s, "rule", 4) == 0 &&
+                !label_follows(lx, lx->cur))
+                return scan_rule(lx, s, tok);
             tok->len = (uint32_t)(lx->cur - s);
             tok->kind = word_token((const char *)s, tok->len, &tok->val);
             if (tok->kind != TK_IDENT && label_follows(lx, lx->cur))

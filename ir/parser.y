@@ -34,7 +34,8 @@
        BINOP UNOP ICMP FCMP SELECT CONV ALLOCA LOAD STORE PTRADD MEMCPY MEMSET
        CALL CALLIND BR CONDBR SWITCH RET TRAP
        IDENT GLOBAL LOCAL INT FLOAT NEGINF STRING
-       COMMA LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET COLON EQ ARROW ELLIPSIS.
+       COMMA LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET COLON EQ ARROW ELLIPSIS
+       RULE.
 
 %type ret_opt {int}
 %type target {int}
@@ -55,6 +56,7 @@ items ::= items item.
 item ::= extern_decl.
 item ::= func_def.
 item ::= data_def.
+item ::= RULE(R).                               { rd_rule(rd, &R); }
 
 ret_opt(R) ::= .                                { R = IR_VOID; }
 ret_opt(R) ::= ARROW TYPE(T).                   { R = (int)T.val; }

@@ -603,6 +603,13 @@ char *ir_print_module(const IrModule *m, size_t *len)
         any = true;
         after_body = body;
     }
+    /* Rule items last, each after a blank line, as canonical braced text. */
+    for (uint32_t i = 0; i < m->nrules; i++) {
+        if (any)
+            put(&pr.out, "\n");
+        put(&pr.out, m->rules[i].text);
+        any = true;
+    }
     if (!pr.out.p)
         put(&pr.out, "");
     arena_free(&pr.names);

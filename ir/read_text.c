@@ -15,12 +15,14 @@
  * that one run reports them all. Any error means no module. */
 #include "read_text.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parser.h"
+#include "rule_item.h"
 
 /* ---- small tools: growable arrays and name maps in the scratch arena ---- */
 
@@ -230,7 +232,7 @@ static bool is_constant_token(int k)
     return k == TK_INT || k == TK_FLOAT || k == TK_NEGINF || k == TK_INF || k == TK_NAN;
 }
 static bool is_attr_token(int k) { return k >= TK_UNSAFE && k <= TK_TARGET; }
-static bool is_item_token(int k) { return k >= TK_EXTERN && k <= TK_GLOBALKW; }
+static bool is_item_token(int k) { return (k >= TK_EXTERN && k <= TK_GLOBALKW) || k == TK_RULE; }
 
 static const char *token_phrase(const Reader *rd, int k)
 {
@@ -276,6 +278,7 @@ static const char *token_phrase(const Reader *rd, int k)
     case TK_ELLIPSIS: return "'...'";
     case TK_NEGINF: return "'-inf'";
     case TK_FLOAT: return "number";
+    case TK_RULE: return "'rule'";
     default: return "instruction";
     }
 }
@@ -591,6 +594,31 @@ void rd_module_name(Reader *rd, const Token *s)
     if (memchr(s->bytes, 0, s->nbytes))
         add_error(rd, s->loc, "a module name cannot contain a NUL byte");
     rd->m->name = arena_strndup(&rd->m->arena, (const char *)s->bytes, s->nbytes);
+}
+
+void rd_rule(Reader *rd, const Token *r)
+{
+    size_t start = (size_t)((const unsigned char *)r->text - rd->lx.start);
+    IrLoc loc;
+    char *err;
+    /* In a module the braces are required: `rule NAME {`. */
+    uint32_t k = 4;
+    while (k < r->len && (r->text[k] == ' ' || r->text[k] == '\t'))
+        k++;
+    while (k < r->len && (isalnum((unsigned char)r->text[k]) || strchr("_.-", r->text[k])))
+        k++;
+    while (k < r->len && (r->text[k] == ' ' || r->text[k] == '\t'))
+        k++;
+    if (r->text[k] != '{') {
+        const char *nl = memchr(r->text, '\n', k);
+        add_error(rd, nl ? (IrLoc){r->loc.line + 1, 1} : (IrLoc){r->loc.line, r->loc.col + k},
+                  "expected '{' after the rule name");
+        return;
+    }
+    if (!ir_rule_item_read(rd->m, rd->m->src, start, start + r->len, r->loc, &loc, &err)) {
+        add_error(rd, loc, "%s", err ? err : "out of memory");
+        free(err);
+    }
 }
 
 void rd_param(Reader *rd, const Token *type, const Token *name)

@@ -27,6 +27,7 @@ typedef struct Token {
 typedef struct Lexer {
     const unsigned char *start, *cur, *end, *line_start;
     uint32_t line;
+    uint32_t depth;       /* braces open: a `rule` item starts only at 0 */
     Arena *scratch;       /* decoded strings */
     /* Set when lexer_next returns -1: the message and where it points. */
     char err[160];
@@ -59,6 +60,7 @@ void rd_stack_overflow(Reader *rd);
 
 /* Module items. */
 void rd_module_name(Reader *rd, const Token *s);
+void rd_rule(Reader *rd, const Token *r); /* the whole `rule ... }` text */
 void rd_param(Reader *rd, const Token *type, const Token *name); /* name may be NULL */
 void rd_variadic(Reader *rd);
 void rd_extern(Reader *rd, const Token *name, int ret);

@@ -94,4 +94,13 @@ bool prover_check_set(const RuleSet *set, const ProverOptions *opt, RuleVerdict 
                       ProverReport *report, void *user);
 void prover_verdict_free(RuleVerdict *v);
 
+/* Prove one rule at every width it claims (prove_one.c), through the
+ * cache in cache_dir (NULL: none). False with *why (malloc'd) the
+ * verdict, e.g. "wrong at i8: x = 166, C1 = 5, C2 = 115: source 0,
+ * target 2", when it is not proven. */
+bool prover_prove_one(const Rule *r, const char *cache_dir, char **why);
+/* $YVM_PROVER_CACHE, else $XDG_CACHE_HOME/yvm/prover, else
+ * ~/.cache/yvm/prover (malloc'd), or NULL. */
+char *prover_default_cache_dir(void);
+
 #endif

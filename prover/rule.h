@@ -216,6 +216,9 @@ Rule *rule_set_find(const RuleSet *set, const char *name);
 
 /* Canonical text of one rule (re-parses to the same rule): malloc'd. */
 char *rule_print(const Rule *r);
+/* The same in the braced form `rule NAME {...}` of rule items in IR
+ * modules (docs/rules.md "Rules in modules"): malloc'd. */
+char *rule_print_item(const Rule *r);
 /* Canonical text of one expression of r: malloc'd. */
 char *rule_print_expr(const Rule *r, const RuleExpr *e);
 

@@ -17,6 +17,7 @@ static const char *const punct_texts[] = {
     [P_ULT] = "u<", [P_ULE] = "u<=", [P_UGT] = "u>", [P_UGE] = "u>=",
     [P_SLT] = "s<", [P_SLE] = "s<=", [P_SGT] = "s>", [P_SGE] = "s>=",
     [P_LT] = "<", [P_LE] = "<=", [P_GT] = ">", [P_GE] = ">=", [P_SHR] = ">>",
+    [P_LBRACE] = "{", [P_RBRACE] = "}",
 };
 
 const char *punct_text(Punct p)
@@ -194,6 +195,8 @@ Token lex_next(Lexer *lx)
     case '(': return punct(lx, t, P_LPAREN, 1);
     case ')': return punct(lx, t, P_RPAREN, 1);
     case ':': return punct(lx, t, P_COLON, 1);
+    case '{': return punct(lx, t, P_LBRACE, 1);
+    case '}': return punct(lx, t, P_RBRACE, 1);
     case '.':
         if (c1 == '.')
             return punct(lx, t, P_DOTDOT, 2);

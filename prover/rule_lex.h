@@ -29,6 +29,7 @@ typedef enum Punct {
     P_ULT, P_ULE, P_UGT, P_UGE, P_SLT, P_SLE, P_SGT, P_SGE,
     P_LT, P_LE, P_GT, P_GE, P_SHR, /* where clauses; in expressions
                                           only to explain they are not allowed */
+    P_LBRACE, P_RBRACE,            /* around a rule's body (rule items) */
 } Punct;
 
 typedef struct Token {

@@ -1057,6 +1057,11 @@ static void parse_rule(Parser *p)
     if (rule_set_find(p->set, r->name))
         error_at(p, name.loc, "rule '%s' is defined twice", r->name);
     advance(p);
+    /* `rule NAME { ... }`: the braced form, which rule items in IR
+     * modules use; its body is the same. */
+    bool braced = is_punct(p, P_LBRACE);
+    if (braced)
+        advance(p);
 
     for (;;) {
         if (tok_is(&p->tok, "widths")) {
@@ -1078,7 +1083,7 @@ static void parse_rule(Parser *p)
     if (is_punct(p, P_ARROW) || p->tok.kind != TK_VALUE)
         expected(p, "a source instruction '%name = ...'");
     while (!is_punct(p, P_ARROW)) {
-        if (p->tok.kind == TK_EOF || tok_is(&p->tok, "rule"))
+        if (p->tok.kind == TK_EOF || tok_is(&p->tok, "rule") || is_punct(p, P_RBRACE))
             expected(p, "'=>' between the source and the target");
         parse_inst(p);
     }
@@ -1087,7 +1092,14 @@ static void parse_rule(Parser *p)
     p->in_target = true;
     do
         parse_inst(p);
-    while (p->tok.kind != TK_EOF && !tok_is(&p->tok, "rule"));
+    while (p->tok.kind != TK_EOF && !tok_is(&p->tok, "rule") && !is_punct(p, P_RBRACE));
+    if (braced) {
+        if (!is_punct(p, P_RBRACE))
+            expected(p, "'}' after the target");
+        advance(p);
+    } else if (is_punct(p, P_RBRACE)) {
+        expected(p, "a target instruction '%name = ...'");
+    }
     check_rule(p);
     ARENA_PUSH(arena(p), p->set->rules, p->set->nrules, p->set->caprules, r);
 }

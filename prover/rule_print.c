@@ -97,10 +97,10 @@ static void print_inst(StrBuf *b, const Rule *r, const RuleInst *in)
     sb_puts(b, "\n");
 }
 
-char *rule_print(const Rule *r)
+static char *print_rule(const Rule *r, bool braced)
 {
     StrBuf b = {0};
-    sb_printf(&b, "rule %s\n", r->name);
+    sb_printf(&b, "rule %s%s\n", r->name, braced ? " {" : "");
     for (unsigned i = 0; i < r->ntypevars; i++) {
         sb_printf(&b, "  widths %s =", r->typevars[i].name);
         const char *sep = " ";
@@ -129,7 +129,19 @@ char *rule_print(const Rule *r)
     sb_puts(&b, "=>\n");
     for (uint32_t i = 0; i < r->ntgt; i++)
         print_inst(&b, r, &r->tgt[i]);
+    if (braced)
+        sb_puts(&b, "}\n");
     return sb_take(&b);
+}
+
+char *rule_print(const Rule *r)
+{
+    return print_rule(r, false);
+}
+
+char *rule_print_item(const Rule *r)
+{
+    return print_rule(r, true);
 }
 
 char *rule_print_expr(const Rule *r, const RuleExpr *e)

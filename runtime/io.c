@@ -19,6 +19,12 @@ void yao_write(int32_t fd, const uint8_t *p, int64_t n)
     fwrite(p, 1, (size_t)n, f);
 }
 
+/* std.io's write(b: []u8): raw bytes (binary output such as PBM). */
+void yao_write_bytes(int32_t fd, const uint8_t *p, int64_t n)
+{
+    yao_write(fd, p, n);
+}
+
 int32_t yao_str_eq(const uint8_t *a, int64_t na, const uint8_t *b, int64_t nb)
 {
     return na == nb && (na == 0 || memcmp(a, b, (size_t)na) == 0);

@@ -18,6 +18,7 @@ typedef struct YaoCmd YaoCmd;
 
 /* ---- output and strings (io.c) ---- */
 void yao_write(int32_t fd, const uint8_t *p, int64_t n); /* fd 1 or 2 */
+void yao_write_bytes(int32_t fd, const uint8_t *p, int64_t n); /* std.io write */
 int32_t yao_str_eq(const uint8_t *a, int64_t na, const uint8_t *b, int64_t nb);
 /* 1 when an allocation succeeded (compiled code cannot name NULL). */
 int32_t yao_nonnull(const void *p);

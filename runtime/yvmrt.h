@@ -56,6 +56,11 @@ _Noreturn void __yvm_trap_msg(const char *reason); /* IR `trap "reason"` (NUL-te
  * (BOUNDS, or READONLY for a write to read-only data). */
 void __yvm_check_read(uint64_t addr, uint64_t size);
 void __yvm_check_write(uint64_t addr, uint64_t size);
+/* The same decision with the accessing function's stack pointer SP given
+ * explicitly (a dead-frame granule at or above SP is stale, see
+ * docs/backend.md), for register-preserving check helpers that sit
+ * between the access and the runtime. WRITE: 0 read, 1 write. */
+void yvmrt_check_range(uint64_t addr, uint64_t size, int write, uint64_t sp);
 
 /* Stack objects. A function with allocas calls __yvm_alloca_enter for
  * each alloca (object at p, SIZE bytes, followed by a red zone up to
@@ -85,8 +90,14 @@ void __yvm_check_call(const void *p, uint64_t sig);
 typedef struct YvmrtObject {   /* section "yvm_objects" */
     uint64_t base;             /* R_X86_64_64 to the object's symbol */
     uint64_t size;             /* bytes; a red zone of YVMRT_REDZONE follows */
-    uint64_t flags;            /* bit 0: read-only */
+    uint64_t flags;            /* YVMRT_OBJ_* */
 } YvmrtObject;
+
+enum {
+    YVMRT_OBJ_READONLY = 1,       /* a `data` object */
+    YVMRT_OBJ_REDZONE_BEFORE = 2, /* YVMRT_REDZONE bytes before base are a red
+                                     zone too (first object of a section) */
+};
 
 typedef struct YvmrtFunc {     /* section "yvm_funcs" */
     uint64_t addr;             /* R_X86_64_64 to the function (or extern) */
@@ -97,7 +108,7 @@ typedef struct YvmrtFunc {     /* section "yvm_funcs" */
  * shared by codegen (which emits it) and the runtime (which compares). */
 static inline uint64_t yvmrt_sig_hash(const char *text)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = 14695981039346656037ULL; /* the FNV-1a 64 offset basis */
     for (; *text; text++)
         h = (h ^ (uint8_t)*text) * 1099511628211ULL;
     return h;
@@ -105,7 +116,9 @@ static inline uint64_t yvmrt_sig_hash(const char *text)
 
 /* An executable's `main` is the runtime's: it maps the shadow, registers
  * the tables, installs the stack-overflow handler, and runs the module's
- * @main (renamed __yvm_main by yvm-cc) on a large stack with a guard. In
+ * @main (renamed __yvm_main by yvm-cc) on a large stack with a guard.
+ * As in the interpreter, argv is a writable object of argc+1 pointers and
+ * each string a writable object, all with red zones (copies of C's). In
  * an object linked with C code (-c), a constructor does the same set-up
  * and C's main runs as usual. */
 int __yvm_main(int argc, char **argv);

@@ -15,6 +15,7 @@ mkdir -p "$out"
 
 total_pass=0
 total_fail=0
+total_skip=0
 # SUITES="40-run 70-yao" runs only the suites whose names start so.
 for suite in "$srcdir"/testsuite/suites/*.sh; do
     name=$(basename "$suite" .sh)
@@ -33,13 +34,18 @@ for suite in "$srcdir"/testsuite/suites/*.sh; do
         suite_end
     )
     if [ -f "$counts" ]; then
-        read -r p f < "$counts"
+        read -r p f k < "$counts"
     else
         echo "$name: the suite stopped before reporting" >&2
-        p=0 f=1
+        p=0 f=1 k=0
     fi
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
+    total_skip=$((total_skip + ${k:-0}))
 done
-echo "$total_pass passed, $total_fail failed"
+if [ "$total_skip" -gt 0 ]; then
+    echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+    echo "$total_pass passed, $total_fail failed"
+fi
 [ "$total_fail" -eq 0 ]

@@ -292,6 +292,8 @@ void resolve_struct(Checker *k, StructDecl *sd)
 
 static bool extern_type_ok(const Type *t)
 {
+    if (t->kind == TY_SLICE) /* passed as pointer and length, like str */
+        return t->elem->kind == TY_BOOL || type_is_numeric(t->elem);
     return t->kind == TY_BOOL || type_is_numeric(t) || t->kind == TY_STR;
 }
 
@@ -317,7 +319,7 @@ void resolve_sig(Checker *k, FnDecl *fn)
     }
     fn->ret = fn->ret_texpr ? resolve_type(k, fn->ret_texpr) : type_prim(k->c, TY_VOID);
     if (fn->is_extern && fn->ret->kind != TY_VOID && fn->ret->kind != TY_ERROR &&
-        (fn->ret->kind == TY_STR || !extern_type_ok(fn->ret))) {
+        (fn->ret->kind == TY_STR || fn->ret->kind == TY_SLICE || !extern_type_ok(fn->ret))) {
         ERR(k, fn->ret_texpr->loc, "an extern function cannot return '%s'", TN(tn, 0, fn->ret));
         fn->ret = type_prim(k->c, TY_ERROR);
     }
@@ -516,7 +518,15 @@ static void check_assign(Checker *k, Stmt *s)
         return;
     }
     if (!p.is_place) {
-        ERR(k, lhs->loc, "cannot assign to this expression");
+        const Expr *x = lhs;
+        while (x->kind == E_PAREN)
+            x = x->paren;
+        if (x->kind == E_NAME && x->name.sym.kind == SYM_CONST)
+            ERR(k, lhs->loc, "cannot assign to '%s': it is a constant", x->name.name);
+        else if (x->kind == E_NAME && x->name.sym.kind == SYM_FN)
+            ERR(k, lhs->loc, "cannot assign to '%s': it is a function", x->name.name);
+        else
+            ERR(k, lhs->loc, "cannot assign to this expression");
         check_expr(k, rhs, NULL);
         return;
     }

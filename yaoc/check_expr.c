@@ -83,8 +83,21 @@ static const char *show_int(__int128 v, char *buf, size_t n)
         snprintf(buf, n, "%lld", (long long)v);
     else if (v > 0 && v <= (__int128)UINT64_MAX)
         snprintf(buf, n, "%llu", (unsigned long long)v);
-    else
-        snprintf(buf, n, "%s", v < 0 ? "a very negative number" : "a very large number");
+    else { /* beyond 64 bits: the digits of the 128-bit value */
+        char rev[48];
+        size_t k = 0;
+        unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+        do {
+            rev[k++] = (char)('0' + (int)(u % 10));
+            u /= 10;
+        } while (u && k < sizeof rev);
+        size_t j = 0;
+        if (v < 0 && j + 1 < n)
+            buf[j++] = '-';
+        while (k && j + 1 < n)
+            buf[j++] = rev[--k];
+        buf[j] = 0;
+    }
     return buf;
 }
 
@@ -676,8 +689,13 @@ static Type *check_conversion(Checker *k, Expr *e, Type *to)
             }
         }
     }
-    if (is_untyped(t))
-        finalize(k, x);
+    if (is_untyped(t)) {
+        /* A literal takes the target's type when it can: u64(2^64 - 1). */
+        if ((t->kind == TY_INTLIT && type_is_int(to)) || type_is_float(to))
+            coerce(k, x, to);
+        else
+            finalize(k, x);
+    }
     return to;
 }
 

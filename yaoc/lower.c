@@ -551,7 +551,7 @@ static void declare_fn(Lower *L, FnDecl *fn)
             uint32_t n = 0;
             for (uint32_t i = 0; i < fn->params.n && n < 62; i++) {
                 Type *t = fn->params.v[i].type;
-                if (t->kind == TY_STR) {
+                if (t->kind == TY_STR || t->kind == TY_SLICE) {
                     pt[n++] = IR_PTR;
                     pt[n++] = IR_I64;
                 } else {

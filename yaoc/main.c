@@ -2,26 +2,33 @@
  * program and write what was asked for.
  *
  *   yaoc main.yao --emit-ir -o main.yvm     Yvm IR text (run: yvm-run)
- *   yaoc main.yao -o main                   an executable (x86-64 backend)
+ *   yaoc main.yao -o main                   an executable (x86-64 backend,
+ *                                           linked with libyaocrt.a and
+ *                                           libyvmrt.a)
+ *   yaoc main.yao -c -o main.o              an ELF object
  *
  * Exit status: 0 on success, 1 when the program has errors (reported as
  * file:line:col: error: ...), 2 for usage errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "codegen/codegen.h"
 #include "config.h"
 #include "tool.h"
 #include "yao.h"
 
 static const ToolInfo yaoc_info = {
     .name = "yaoc",
-    .usage = "[options] main.yao",
-    .help = "Compile a Yao program (imports are found beside it; std.* is built in).\n"
+    .usage = "[options] main.yao [module.yao...]",
+    .help = "Compile a Yao program (imports are found beside it or among the further\n"
+            "source files, `import NAME;` for NAME.yao; std.* is built in).\n"
             "  --emit-ir      write Yvm IR text (default output: main.yvm)\n"
             "  -o FILE        write the output to FILE ('-': standard output)\n"
-            "  -c             compile to an object file (needs the x86-64 backend)\n"
-            "  -O0 -O1 -O2    optimisation level (no optimiser yet: all the same)\n"
+            "  (default)      build a native executable (default output: main)\n"
+            "  -c             compile to an ELF object file (default output: main.o)\n"
+            "  -O0 -O1 -O2    optimisation level of the code generator (default -O1)\n"
             "  --check        only check the program\n"
             "  --stdlib DIR   read std.* modules from DIR instead of the built-in copy\n",
 };
@@ -41,10 +48,54 @@ static char *default_output(const char *in, const char *ext)
     return out;
 }
 
+/* The native object or executable: the code generator (codegen.h), then
+ * `cc obj libyaocrt.a libyvmrt.a -lm`. True on success. */
+static bool build_native(IrModule *m, const char *argv0, const char *output, bool object,
+                         int opt)
+{
+    char err[600] = "";
+    CgOptions co = {.opt = opt > 0 ? 1 : 0, .exe = !object};
+    bool ok = false;
+    if (object) {
+        FILE *f = fopen(output, "wb");
+        if (!f) {
+            fprintf(stderr, "yaoc: error: cannot write '%s'\n", output);
+            return false;
+        }
+        ok = cg_compile_object(m, &co, f, err, sizeof err);
+        if (fclose(f) != 0 && ok) {
+            snprintf(err, sizeof err, "cannot write '%s'", output);
+            ok = false;
+        }
+        if (!ok)
+            unlink(output);
+    } else {
+        char *rt = cg_find_runtime(argv0);
+        char lib[4200];
+        if (rt)
+            snprintf(lib, sizeof lib, "%s/libyaocrt.a", rt);
+        if (rt && access(lib, R_OK) != 0) {
+            snprintf(err, sizeof err, "cannot find the Yao runtime '%s'", lib);
+        } else {
+            char *link[] = {lib};
+            ok = cg_build_executable(m, &co, output, rt, link, 1, err, sizeof err);
+        }
+        free(rt);
+    }
+    if (!ok)
+        fprintf(stderr, "yaoc: error: %s\n", err);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *stdlib_dir = NULL;
     bool emit_ir = false, object = false, check_only = false;
+    int opt = 1;
+    char **extra = calloc((size_t)argc, sizeof *extra);
+    int nextra = 0;
+    if (!extra)
+        return 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (tool_std_option(&yaoc_info, a))
@@ -56,10 +107,12 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--check") == 0) {
             check_only = true;
         } else if (strcmp(a, "-O0") == 0 || strcmp(a, "-O1") == 0 || strcmp(a, "-O2") == 0) {
-            /* accepted: there is no optimiser yet */
+            opt = a[2] - '0';
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--stdlib") == 0) {
-            if (i + 1 >= argc)
+            if (i + 1 >= argc) {
+                free(extra);
                 return tool_usage_error(&yaoc_info, "option '%s' needs a value", a);
+            }
             if (a[1] == 'o')
                 output = argv[++i];
             else
@@ -67,16 +120,18 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "-o", 2) == 0) {
             output = a + 2;
         } else if (a[0] == '-' && a[1]) {
+            free(extra);
             return tool_usage_error(&yaoc_info, "unknown option '%s'", a);
         } else if (input) {
-            return tool_usage_error(&yaoc_info, "more than one source file ('%s'); "
-                                                "other modules are found by 'import'", a);
+            extra[nextra++] = argv[i]; /* more modules: import NAME; */
         } else {
             input = a;
         }
     }
-    if (!input)
+    if (!input) {
+        free(extra);
         return tool_usage_error(&yaoc_info, "no source file given");
+    }
 
     IrCtx *ctx = tool_ctx();
     Compiler c;
@@ -88,7 +143,7 @@ int main(int argc, char **argv)
     int status = 1;
     IrModule *m = NULL;
     char *out_name = NULL;
-    if (!module_load_main(&c, input) || ctx->nerrors || c.syntax_errors)
+    if (!module_load_main(&c, input, extra, nextra) || ctx->nerrors || c.syntax_errors)
         goto done;
     if (!yao_check(&c) || ctx->nerrors)
         goto done;
@@ -96,16 +151,17 @@ int main(int argc, char **argv)
         status = 0;
         goto done;
     }
-    if (!emit_ir) {
-        fprintf(stderr, "yaoc: error: %s need the x86-64 backend, which is not built yet; "
-                        "use --emit-ir and run the result with yvm-run\n",
-                object ? "object files" : "native executables");
-        goto done;
-    }
     m = yao_lower(&c);
     if (!ir_verify(m)) {
         fprintf(stderr, "yaoc: internal error: the generated IR does not verify "
                         "(a compiler bug; please report it)\n");
+        goto done;
+    }
+    if (!emit_ir) {
+        if (!output)
+            output = out_name = default_output(input, object ? ".o" : "");
+        if (output && build_native(m, argv[0], output, object, opt))
+            status = 0;
         goto done;
     }
     size_t len;
@@ -120,6 +176,7 @@ int main(int argc, char **argv)
         status = 0;
     free(text);
 done:
+    free(extra);
     free(out_name);
     if (m)
         ir_module_free(m);

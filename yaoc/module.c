@@ -5,7 +5,8 @@
  * `import a.b;` is the file a/b.yao beside the main file. Each file is parsed once; the
  * import binds the last part of the path (`io`) in the importing file.
  * Import cycles are allowed: declarations are collected before any body
- * is checked. */
+ * is checked. Further source files on the command line are modules too,
+ * imported by their file name (`yaoc main.yao util.yao`: `import util;`). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,39 @@ Module *module_load_source(Compiler *c, const char *name, const char *dir,
     return m;
 }
 
-Module *module_load_main(Compiler *c, const char *path)
+/* A source file named on the command line beside the main file: the
+ * module `import NAME;` finds (NAME: the file name without .yao). */
+static Module *load_extra(Compiler *c, const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".yao") == 0)
+        n -= 4;
+    char *name = (char *)cstrndup(c, base, n);
+    bool ok = n > 0 && !(name[0] >= '0' && name[0] <= '9');
+    for (size_t i = 0; i < n; i++)
+        ok &= name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
+              (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9');
+    if (!ok || strcmp(name, "main") == 0 || strcmp(name, "std") == 0) {
+        fprintf(stderr, "%s: error: '%s' cannot be a module name (a source file NAME.yao "
+                        "is imported as 'import NAME;')\n", file, name);
+        c->syntax_errors = true;
+        return NULL;
+    }
+    if (find_loaded(c, name)) {
+        fprintf(stderr, "%s: error: module '%s' is given twice\n", file, name);
+        c->syntax_errors = true;
+        return NULL;
+    }
+    Module *m = module_new(c, name, name);
+    if (!ir_source_load(c->ctx, file, &m->src))
+        return NULL;
+    m->src.name = cstrdup(c, file);
+    return m;
+}
+
+Module *module_load_main(Compiler *c, const char *path, char *const *extra, int nextra)
 {
     Module *m = module_new(c, "main", "main");
     if (!ir_source_load(c->ctx, path, &m->src))
@@ -59,6 +92,13 @@ Module *module_load_main(Compiler *c, const char *path)
     c->main = m;
     const char *slash = strrchr(path, '/');
     c->main_dir = slash ? cstrndup(c, path, (size_t)(slash - path)) : ".";
+    /* All of them are known before any is parsed: they import each other. */
+    uint32_t first = c->mods.n;
+    for (int i = 0; i < nextra; i++)
+        if (!load_extra(c, extra[i]))
+            return NULL;
+    for (uint32_t i = first; i < first + (uint32_t)nextra; i++)
+        load_imports(c, c->mods.v[i]);
     load_imports(c, m);
     return m;
 }

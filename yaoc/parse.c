@@ -311,6 +311,11 @@ void ps_syntax_error(Parser *ps, const Token *found)
     for (int t = 1; t < n; t++) {
         if (!set[t] || t == TK_SLBRACE || t == TK_UMINUS)
             continue;
+        bool seen = false; /* two tokens may read the same ("a string") */
+        for (int i = 0; i < count && i < 8; i++)
+            seen |= strcmp(token_desc(list[i]), token_desc(t)) == 0;
+        if (seen)
+            continue;
         if (count < 8)
             list[count] = t;
         count++;
@@ -318,6 +323,12 @@ void ps_syntax_error(Parser *ps, const Token *found)
     /* An expression could start here: say so rather than list it all. */
     if (set[TK_IDENT] && set[TK_INT] && set[TK_LPAREN] && set[TK_MINUS]) {
         ps_error(ps, found->loc, "expected an expression, found %s", fd);
+        return;
+    }
+    if (found->kind == TK_SEMI && set[TK_ASSIGN] && !set[TK_SEMI]) {
+        /* `mut x: i64;`: every variable starts with a value. */
+        ps_error(ps, found->loc,
+                 "expected '= value' before ';': every variable and constant is initialised");
         return;
     }
     if (set[TK_SEMI] && found->loc.line > ps->prev.loc.line && ps->prev.kind) {

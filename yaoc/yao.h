@@ -470,7 +470,8 @@ const char *cstrndup(Compiler *c, const char *s, size_t n);
 bool yao_parse(Compiler *c, Module *m);
 
 /* module.c */
-Module *module_load_main(Compiler *c, const char *path);
+/* The main file, and EXTRA source files imported by their base name. */
+Module *module_load_main(Compiler *c, const char *path, char *const *extra, int nextra);
 /* The main module from memory (data[len] must be 0); imports from dir. */
 Module *module_load_source(Compiler *c, const char *name, const char *dir,
                            const uint8_t *data, size_t len);

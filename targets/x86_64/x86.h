@@ -96,4 +96,39 @@ void x86_print_func(FILE *out, const X86Func *f);
 
 const char *x86_reg_name(int reg, unsigned size); /* "eax", "r10b", "xmm3" */
 
+/* One instruction's machine code (encode.c). REL_AT/REL_SIZE locate the
+ * pc-relative field of a LABEL branch (left 0; the layout fills it in),
+ * RELOC_* the relocation of a SYM call/jmp or a rip-relative MEM+sym
+ * (RELOC_AT -1 when none). */
+typedef struct X86Code {
+    uint8_t bytes[16];
+    uint8_t len;
+    int8_t rel_at, rel_size;
+    int8_t reloc_at;
+    uint32_t reloc_type;     /* R_X86_64_PLT32 or R_X86_64_PC32 */
+    const char *reloc_sym;
+    int64_t reloc_addend;
+    int16_t row;             /* the insns.def row used (-1: none) */
+} X86Code;
+
+/* ELF numbers (named apart from <elf.h>'s macros, which may be included too). */
+enum { X86_R_64 = 1, X86_R_PC32 = 2, X86_R_PLT32 = 4, X86_EM_X86_64 = 62 };
+
+/* Encode IN (SHORT_BRANCH: rel8 form of a LABEL jmp/jcc). False, with a
+ * message in ERR, when no encoding in insns.def fits. LABEL is 0 bytes. */
+bool x86_encode_one(const X86Inst *in, bool short_branch, X86Code *out,
+                    char *err, size_t errlen);
+
+/* The byte size of operand I of IN (register name / PTR size): the
+ * source of movzx/movsx/cvt* is size2, cl of a shift 1, xmm/m128 of
+ * movaps/xorps/andps 16, push/pop/jmp/call 8. */
+unsigned x86_operand_size(const X86Inst *in, int i);
+/* IN with pseudo forms replaced by the real instruction (movzx 8<-4 ->
+ * 32-bit mov); returns IN itself or TMP. */
+const X86Inst *x86_canonical(const X86Inst *in, X86Inst *tmp);
+/* The sign-extended value of an immediate as the instruction sees it
+ * (SIZE < 8: the low SIZE bytes); false when out of both the signed and
+ * unsigned range of SIZE. */
+bool x86_imm_canon(int64_t v, unsigned size, int64_t *out);
+
 #endif

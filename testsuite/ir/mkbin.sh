@@ -79,8 +79,8 @@ case_ bin-only-del "byte 1: error: unexpected end of file" \
     7f
 case_ bin-bad-magic "byte 3: error: bad magic (not a yvm binary module)" \
     7f 59 56 58 01 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
-case_ bin-bad-version "byte 4: error: unsupported version 2 (this reader reads 1)" \
-    7f 59 56 4d 02 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
+case_ bin-bad-version "byte 4: error: unsupported version 3 (this reader reads 1 and 2)" \
+    7f 59 56 4d 03 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
 case_ bin-no-sections "byte 5: error: missing section 1 (strings)" \
     $HEAD
 case_ bin-section-order "byte 5: error: expected section 1 (strings), found section id 2" \

@@ -7,9 +7,11 @@
 #   // STDOUT: text    one expected line of stdout each (`// STDOUT:` alone:
 #                      an empty line); likewise // STDERR: (none: empty)
 #   // EXIT: N         expected exit status (default 0)
+#   // SOURCES: a.yao  further source files for the yaoc command line
 # yaoc runs in testsuite/yao, so trap locations read NAME.yao:L:C; the
 # program runs in a scratch directory of its own as `yvm-run NAME.yvm`,
 # so args[0] is NAME.yvm and files it makes stay out of the source tree.
+# Then it is compiled natively and must behave the same (yao_native).
 
 yao_dir=$srcdir/testsuite/yao
 yao_tmo=
@@ -18,6 +20,35 @@ yao_abs() { (cd "$1" && pwd); }
 
 yao_field() {
     sed -n "s|^[[:space:]]*// $2:[[:space:]]\{0,1\}||p" "$1"
+}
+
+# The same program compiled natively (`yaoc NAME.yao -o ...`) must give
+# the same results. The executable is named NAME.yvm and run through PATH,
+# so that args[0] reads the same as under yvm-run. YAO_NATIVE=no skips it.
+yao_native() {
+    if [ "${YAO_NATIVE:-yes}" = no ]; then
+        pass "$1"
+        return
+    fi
+    mkdir -p "$2.n"
+    # shellcheck disable=SC2086 # SOURCES is split into words on purpose
+    if ! (cd "$yao_src" && $yao_tmo "$yao_yaoc" "$1.yao" $srcs -o "$2.n/$1.yvm") > "$2.ncout" 2>&1; then
+        fail "$1 (native): yaoc failed" "$(head -n 6 "$2.ncout")"
+        return
+    fi
+    # shellcheck disable=SC2086 # ARGS is split into words on purpose
+    (cd "$2.d" && set -f && PATH=$2.n:$PATH && exec $yao_tmo "$1.yvm" $4) \
+        < "$2.in" > "$2.nout" 2> "$2.nerr"
+    got=$?
+    if [ "$got" -ne "$3" ]; then
+        fail "$1 (native): exit status $got, want $3" "$(head -n 5 "$2.nerr")"
+    elif ! cmp -s "$2.want_out" "$2.nout"; then
+        fail "$1 (native): stdout differs" "$(diff "$2.want_out" "$2.nout" | head -n 10)"
+    elif ! cmp -s "$2.want_err" "$2.nerr"; then
+        fail "$1 (native): stderr differs" "$(diff "$2.want_err" "$2.nerr" | head -n 10)"
+    else
+        pass "$1"
+    fi
 }
 
 YAOC=$builddir/yaoc/yaoc
@@ -35,7 +66,9 @@ else
         base=$(yao_abs "$SUITE_TMP")/$name
         rm -rf "$base.d"
         mkdir -p "$base.d"
-        if ! (cd "$yao_src" && $yao_tmo "$yao_yaoc" "$name.yao" --emit-ir -o "$base.d/$name.yvm") \
+        srcs=$(yao_field "$prog" SOURCES | tail -n 1)
+        # shellcheck disable=SC2086 # SOURCES is split into words on purpose
+        if ! (cd "$yao_src" && $yao_tmo "$yao_yaoc" "$name.yao" $srcs --emit-ir -o "$base.d/$name.yvm") \
             > "$base.cout" 2>&1; then
             fail "$name: yaoc failed" "$(head -n 6 "$base.cout")"
             continue
@@ -61,7 +94,7 @@ else
         elif ! cmp -s "$base.want_err" "$base.err"; then
             fail "$name: stderr differs" "$(diff "$base.want_err" "$base.err" | head -n 10)"
         else
-            pass "$name"
+            yao_native "$name" "$base" "$want" "$args"
         fi
     done
 fi

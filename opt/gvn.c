@@ -1,0 +1,159 @@
+/* gvn.c - global value numbering by a walk of the dominator tree (CSE
+ * over dominating definitions).
+ *
+ * Two pure instructions (edit_is_pure_op: arithmetic, compares, select,
+ * conversions, ptradd — never memory or calls) with the same opcode,
+ * types, predicate and operands compute the same bits. When one dominates
+ * the other, the later one is replaced by the earlier's result. This is
+ * also right for instructions that may trap (sdiv, addc, fptosi): the
+ * dominating copy ran first with the same operands, so had it trapped the
+ * later one would never run; if it did not, the later one would not
+ * either. Commutative operands are put in a canonical order first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "opt.h"
+#include "xalloc.h"
+
+typedef struct Entry {
+    const IrInst *in; /* operands already rewritten */
+    uint32_t hash, next;
+} Entry;
+
+typedef struct Gvn {
+    uint32_t *bucket, mask; /* heads: entry index + 1, 0 = empty */
+    Entry *e;
+    uint32_t ne, cap;
+} Gvn;
+
+static int opd_cmp(const IrOperand *a, const IrOperand *b)
+{
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->kind == IR_OPD_CONST)
+        return a->bits < b->bits ? -1 : a->bits > b->bits;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static uint32_t hash_inst(const IrInst *in)
+{
+    uint64_t h = in->op * 0x9e3779b97f4a7c15u ^ ((uint64_t)in->type << 8)
+                 ^ ((uint64_t)in->type2 << 16) ^ ((uint64_t)in->cond << 24);
+    for (uint32_t k = 0; k < in->nopd; k++) {
+        const IrOperand *o = &in->opd[k];
+        h = (h ^ o->kind ^ ((uint64_t)o->index << 3) ^ (o->bits * 31)) * 0x100000001b3u;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static bool same_inst(const IrInst *a, const IrInst *b)
+{
+    if (a->op != b->op || a->type != b->type || a->type2 != b->type2 || a->cond != b->cond
+        || a->nopd != b->nopd)
+        return false;
+    for (uint32_t k = 0; k < a->nopd; k++)
+        if (a->opd[k].type != b->opd[k].type || opd_cmp(&a->opd[k], &b->opd[k]))
+            return false;
+    return true;
+}
+
+bool opt_gvn(OptCtx *oc, IrModule *m, IrFunc *f)
+{
+    (void)oc;
+    (void)m;
+    edit_remove_unreachable(f);
+    IrDom *d = ir_dom_build(f);
+    if (!d)
+        xalloc_fail();
+    uint32_t ninst = 0;
+    for (uint32_t b = 0; b < f->nblocks; b++)
+        ninst += f->blocks[b]->ninsts;
+    Gvn g = {0};
+    uint32_t size = 16;
+    while (size < 2 * ninst)
+        size *= 2;
+    g.bucket = xcalloc(size, sizeof *g.bucket);
+    g.mask = size - 1;
+    g.cap = ninst + 1;
+    g.e = xmalloc(g.cap * sizeof *g.e);
+    EditSubst s;
+    edit_subst_init(&s, f);
+    bool changed = false;
+
+    /* Explicit DFS stack over the dominator tree: (block, entry mark). */
+    uint32_t *stk = xmalloc(((size_t)f->nblocks + 1) * 2 * sizeof *stk);
+    uint32_t *kid = xcalloc((size_t)f->nblocks + 1, sizeof *kid);
+    uint32_t sp = 0;
+    if (f->nblocks) {
+        stk[0] = 0;
+        stk[1] = 0;
+        sp = 1;
+    }
+    bool *entered = xcalloc((size_t)f->nblocks + 1, sizeof *entered);
+    while (sp) {
+        uint32_t b = stk[2 * (sp - 1)];
+        if (!entered[b]) {
+            entered[b] = true;
+            stk[2 * (sp - 1) + 1] = g.ne;
+            IrBlock *blk = f->blocks[b];
+            for (uint32_t i = 0; i < blk->ninsts; i++) {
+                IrInst *in = &blk->insts[i];
+                for (uint32_t k = 0; k < in->nopd; k++)
+                    if (in->opd[k].kind == IR_OPD_VALUE) {
+                        IrOperand r = edit_subst_get(&s, in->opd[k].index);
+                        r.type = in->opd[k].type;
+                        in->opd[k] = r;
+                    }
+                if (!edit_is_pure_op(in))
+                    continue;
+                if (edit_is_commutative((IrOpcode)in->op) && opd_cmp(&in->opd[0], &in->opd[1]) > 0) {
+                    IrOperand t = in->opd[0];
+                    in->opd[0] = in->opd[1];
+                    in->opd[1] = t;
+                }
+                uint32_t h = hash_inst(in), found = IR_NONE;
+                for (uint32_t x = g.bucket[h & g.mask]; x; x = g.e[x - 1].next)
+                    if (g.e[x - 1].hash == h && same_inst(g.e[x - 1].in, in)) {
+                        found = x - 1;
+                        break;
+                    }
+                if (found != IR_NONE) {
+                    edit_subst_set(&s, in->result,
+                                   ir_opd_value(f, g.e[found].in->result));
+                    edit_kill(in);
+                    changed = true;
+                    continue;
+                }
+                g.e[g.ne] = (Entry){.in = in, .hash = h, .next = g.bucket[h & g.mask]};
+                g.bucket[h & g.mask] = ++g.ne;
+            }
+        }
+        uint32_t nk = d->kid_off[b + 1] - d->kid_off[b];
+        if (kid[b] < nk) {
+            uint32_t c = d->kids[d->kid_off[b] + kid[b]++];
+            stk[2 * sp] = c;
+            stk[2 * sp + 1] = 0;
+            sp++;
+            continue;
+        }
+        /* Leave b: drop its entries (the newest, so at their buckets' heads). */
+        uint32_t mark = stk[2 * (sp - 1) + 1];
+        while (g.ne > mark) {
+            Entry *e = &g.e[g.ne - 1];
+            g.bucket[e->hash & g.mask] = e->next;
+            g.ne--;
+        }
+        sp--;
+    }
+    edit_subst_apply(&s, f);
+    edit_sweep(f);
+    edit_subst_free(&s);
+    free(stk);
+    free(kid);
+    free(entered);
+    free(g.bucket);
+    free(g.e);
+    ir_dom_free(d);
+    return changed;
+}

@@ -1,0 +1,68 @@
+/* opt.h - the SSA optimiser: IR -> IR passes over one module, and the
+ * pipeline that runs them at -O0/-O1/-O2 (docs/opt.md).
+ *
+ * Every pass keeps the exact semantics of docs/ir.md: same output, same
+ * exit status, same traps with the same messages. A pass works on one
+ * function at a time and says whether it changed it; in check mode the
+ * whole module is verified after every pass and the first pass that
+ * breaks it is named.
+ *
+ * Used by yvm-opt, and by yvm-cc and yaoc through opt_module(). Depends on
+ * ir/ only (and on the prover's proven rules through opt/rewrite.c). */
+#ifndef YVM_OPT_H
+#define YVM_OPT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ir.h"
+
+typedef struct OptCtx OptCtx;
+
+/* A function pass: true when it changed f. */
+typedef bool (*OptFuncPass)(OptCtx *oc, IrModule *m, IrFunc *f);
+
+typedef struct OptPass {
+    const char *name;  /* "sccp", as in --passes= and --dump-after= */
+    OptFuncPass run;
+    const char *about; /* one line for --help */
+} OptPass;
+
+struct OptCtx {
+    IrModule *m;
+    int level;              /* 0, 1, 2: passes may scale budgets by it */
+    bool check;             /* ir_verify the module after every pass */
+    const char *dump_after; /* pass name, or NULL */
+    FILE *dump;             /* where --dump-after prints (stdout) */
+    const char *failed;     /* the pass after which verification failed */
+    unsigned long changes;  /* functions changed, summed over passes */
+    struct OptRules *rules; /* proven rewrite rules (opt/rewrite.h), or NULL */
+};
+
+/* The pass table, terminated by a {NULL} entry (opt/pipeline.c). */
+extern const OptPass opt_passes[];
+const OptPass *opt_find_pass(const char *name);
+
+void opt_init(OptCtx *oc, IrModule *m, int level);
+/* Run one pass over every defined function of the module; then verify
+ * (check mode) and dump (when asked). False when verification failed. */
+bool opt_run_pass(OptCtx *oc, const OptPass *p);
+/* The standard pipeline for oc->level. False when a pass broke the
+ * module (oc->failed names it) — an optimiser bug, never the input's. */
+bool opt_run_pipeline(OptCtx *oc);
+
+/* The one-call entry for drivers: optimise m at level 0, 1 or 2 (in
+ * check mode when the environment sets YVM_OPT_CHECK). */
+bool opt_module(IrModule *m, int level);
+
+/* ---- the passes (one file each) ---- */
+bool opt_simplifycfg(OptCtx *oc, IrModule *m, IrFunc *f); /* simplifycfg.c */
+bool opt_mem2reg(OptCtx *oc, IrModule *m, IrFunc *f);     /* mem2reg.c */
+bool opt_sccp(OptCtx *oc, IrModule *m, IrFunc *f);        /* sccp.c */
+bool opt_copyprop(OptCtx *oc, IrModule *m, IrFunc *f);    /* copyprop.c */
+bool opt_dce(OptCtx *oc, IrModule *m, IrFunc *f);         /* dce.c */
+bool opt_gvn(OptCtx *oc, IrModule *m, IrFunc *f);         /* gvn.c */
+bool opt_inline(OptCtx *oc, IrModule *m, IrFunc *f);      /* inline.c */
+bool opt_licm(OptCtx *oc, IrModule *m, IrFunc *f);        /* licm.c */
+
+#endif

@@ -1,0 +1,1226 @@
+/* isel.c - instruction selection: Yvm IR to x86-64 machine IR.
+ *
+ * Invariant: an integer value in a register is zero-extended from its
+ * type's width to 64 bits (i1 is 0 or 1), so zext is a copy, compares and
+ * stores need no extension, and every narrow result is re-normalised.
+ * Operations on i1..i32 run at 32 bits, i64/ptr at 64.
+ *
+ * Semantics follow the interpreter (docs/ir.md): shifts modulo the width,
+ * division traps, checked arithmetic computed at full precision and
+ * range-checked, float-to-int range checks done in the float domain,
+ * canonical NaNs after every float operation that can make one, bounds
+ * checks before every load and store (emit.c expands X86P_CHECK).
+ * Control flow inside one IR instruction (NaN canonicalisation, uitofp
+ * of u64, fptoui to u64) uses extra machine blocks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/yvmrt.h"
+#include "targets/x86_64/x86_mir.h"
+
+typedef struct Isel {
+    CgModule *cg;
+    const IrModule *m;
+    const IrFunc *f;
+    MFunc *mf;
+    uint32_t cur;        /* current machine block */
+    uint32_t *vreg;      /* IR value -> vreg */
+    uint32_t *nuses;     /* IR value -> use count */
+    const IrInst **def;  /* IR value -> defining instruction (or NULL) */
+    bool has_allocas;
+    bool checks;         /* bounds checks on loads and stores */
+} Isel;
+
+static bool is_fl(IrType t) { return t == IR_F32 || t == IR_F64; }
+static uint8_t isz(IrType t) { return (t == IR_I64 || t == IR_PTR || t == IR_F64) ? 8 : 4; }
+static MRegClass cls(IrType t) { return is_fl(t) ? MRC_FLOAT : MRC_INT; }
+
+static MInst *E(Isel *S, uint16_t op, uint8_t size, unsigned nops, MOperand a, MOperand b)
+{
+    MInst *in = mir_append(S->mf, S->cur, op, size);
+    in->nops = (uint8_t)nops;
+    if (nops > 0) in->ops[0] = a;
+    if (nops > 1) in->ops[1] = b;
+    return in;
+}
+static MInst *E0(Isel *S, uint16_t op, uint8_t size) { return E(S, op, size, 0, mo_imm(0), mo_imm(0)); }
+static MInst *E1(Isel *S, uint16_t op, uint8_t size, MOperand a) { return E(S, op, size, 1, a, mo_imm(0)); }
+static MInst *E2(Isel *S, uint16_t op, uint8_t size, MOperand a, MOperand b) { return E(S, op, size, 2, a, b); }
+
+static uint32_t newv(Isel *S, MRegClass c) { return mir_vreg_new(S->mf, c); }
+static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+static void trapif(Isel *S, X86Cond cc, int reason)
+{
+    MInst *in = E0(S, X86P_TRAPIF, 0);
+    in->cc = (uint8_t)cc;
+    in->aux = reason;
+}
+
+/* Load a 64-bit constant into a new int vreg. */
+static uint32_t int_const(Isel *S, uint64_t bits)
+{
+    uint32_t r = newv(S, MRC_INT);
+    if (bits <= 0xffffffffu)
+        E2(S, X86_MOV, 4, mo_reg(r), mo_imm((int32_t)(uint32_t)bits));
+    else if (fits32((int64_t)bits))
+        E2(S, X86_MOV, 8, mo_reg(r), mo_imm((int64_t)bits));
+    else
+        E2(S, X86_MOV, 8, mo_reg(r), mo_imm((int64_t)bits));
+    return r;
+}
+
+static uint32_t float_const(Isel *S, IrType t, uint64_t bits)
+{
+    uint32_t g = int_const(S, bits);
+    uint32_t r = newv(S, MRC_FLOAT);
+    E2(S, X86_MOVQ, t == IR_F32 ? 4 : 8, mo_reg(r), mo_reg(g));
+    return r;
+}
+
+/* The operand in a register (a new vreg for constants and symbols). */
+static uint32_t reg_of(Isel *S, const IrOperand *o)
+{
+    IrType t = (IrType)o->type;
+    switch (o->kind) {
+    case IR_OPD_VALUE:
+        return S->vreg[o->index];
+    case IR_OPD_SYMBOL: {
+        uint32_t r = newv(S, MRC_INT);
+        E2(S, X86_LEA, 8, mo_reg(r), mo_symmem(cg_sym(S->cg, o->index), 0));
+        return r;
+    }
+    default:
+        if (is_fl(t))
+            return float_const(S, t, o->bits);
+        return int_const(S, o->bits);
+    }
+}
+
+/* The operand as an immediate when it is an integer constant that the
+ * instruction (of SIZE bytes) can take, else a register. */
+static MOperand rm_of(Isel *S, const IrOperand *o, uint8_t size)
+{
+    if (o->kind == IR_OPD_CONST && !is_fl((IrType)o->type)) {
+        if (size == 4)
+            return mo_imm((int32_t)(uint32_t)o->bits);
+        if (fits32((int64_t)o->bits))
+            return mo_imm((int64_t)o->bits);
+    }
+    return mo_reg(reg_of(S, o));
+}
+
+/* Re-establish the zero-extension invariant of R holding a T. */
+static void normalize(Isel *S, uint32_t r, IrType t)
+{
+    switch (t) {
+    case IR_I1: E2(S, X86_AND, 4, mo_reg(r), mo_imm(1)); break;
+    case IR_I8: E2(S, X86_MOVZX, 4, mo_reg(r), mo_reg(r))->size2 = 1; break;
+    case IR_I16: E2(S, X86_MOVZX, 4, mo_reg(r), mo_reg(r))->size2 = 2; break;
+    case IR_I32: E2(S, X86_MOV, 4, mo_reg(r), mo_reg(r)); break;
+    default: break;
+    }
+}
+
+/* A new vreg holding the operand sign-extended from T to 64 bits. */
+static uint32_t sext64(Isel *S, const IrOperand *o, IrType t)
+{
+    uint32_t r = newv(S, MRC_INT);
+    if (o->kind == IR_OPD_CONST) {
+        unsigned bits = ir_type_bits(t);
+        uint64_t v = o->bits;
+        if (bits < 64 && ((v >> (bits - 1)) & 1))
+            v |= ~0ull << bits;
+        E2(S, X86_MOV, 8, mo_reg(r), mo_imm((int64_t)v));
+        return r;
+    }
+    uint32_t s = reg_of(S, o);
+    switch (t) {
+    case IR_I1:
+        E2(S, X86_MOV, 8, mo_reg(r), mo_reg(s));
+        E1(S, X86_NEG, 8, mo_reg(r));
+        break;
+    case IR_I8: E2(S, X86_MOVSX, 8, mo_reg(r), mo_reg(s))->size2 = 1; break;
+    case IR_I16: E2(S, X86_MOVSX, 8, mo_reg(r), mo_reg(s))->size2 = 2; break;
+    case IR_I32: E2(S, X86_MOVSX, 8, mo_reg(r), mo_reg(s))->size2 = 4; break;
+    default: E2(S, X86_MOV, 8, mo_reg(r), mo_reg(s)); break;
+    }
+    return r;
+}
+
+static void cmp_imm64(Isel *S, uint32_t r, int64_t v)
+{
+    if (fits32(v))
+        E2(S, X86_CMP, 8, mo_reg(r), mo_imm(v));
+    else
+        E2(S, X86_CMP, 8, mo_reg(r), mo_reg(int_const(S, (uint64_t)v)));
+}
+
+/* ---- NaN canonicalisation (a branch around a constant load) ---- */
+
+static void canon_nan(Isel *S, uint32_t r, IrType t)
+{
+    uint8_t sz = t == IR_F32 ? 4 : 8;
+    uint32_t fix = mir_block_new(S->mf), done = mir_block_new(S->mf);
+    E2(S, X86_UCOMIS, sz, mo_reg(r), mo_reg(r));
+    MInst *j = E1(S, X86_JCC, 0, mo_label(fix));
+    j->cc = X86_CC_P;
+    E1(S, X86_JMP, 0, mo_label(done));
+    S->cur = fix;
+    uint32_t g = int_const(S, t == IR_F32 ? 0x7fc00000u : 0x7ff8000000000000ull);
+    E2(S, X86_MOVQ, sz, mo_reg(r), mo_reg(g));
+    E1(S, X86_JMP, 0, mo_label(done));
+    S->cur = done;
+}
+
+/* ---- integer arithmetic ---- */
+
+static X86Op alu_op(IrOpcode op)
+{
+    switch (op) {
+    case IR_ADD: case IR_ADDC: case IR_ADDCU: return X86_ADD;
+    case IR_SUB: case IR_SUBC: case IR_SUBCU: return X86_SUB;
+    case IR_AND: return X86_AND;
+    case IR_OR: return X86_OR;
+    case IR_XOR: return X86_XOR;
+    default: return X86_IMUL;
+    }
+}
+
+static void sel_binary_int(Isel *S, const IrInst *in)
+{
+    IrType t = (IrType)in->type;
+    uint8_t sz = isz(t);
+    uint32_t d = S->vreg[in->result];
+    const IrOperand *a = &in->opd[0], *b = &in->opd[1];
+    IrOpcode op = (IrOpcode)in->op;
+    switch (op) {
+    case IR_ADD: case IR_SUB: case IR_AND: case IR_OR: case IR_XOR: {
+        uint32_t ra = reg_of(S, a);
+        MOperand mb = rm_of(S, b, sz);
+        if (op == IR_ADD && S->mf->opt > 0 && t == IR_I64 && a->kind == IR_OPD_VALUE) {
+            if (mb.kind == MO_IMM)
+                E2(S, X86_LEA, 8, mo_reg(d), mo_mem(ra, MIR_NOREG, 1, mb.imm));
+            else
+                E2(S, X86_LEA, 8, mo_reg(d), mo_mem(ra, mb.reg, 1, 0));
+            return;
+        }
+        E2(S, X86_MOV, sz, mo_reg(d), mo_reg(ra));
+        E2(S, alu_op(op), sz, mo_reg(d), mb);
+        if (op == IR_ADD || op == IR_SUB)
+            normalize(S, d, t == IR_I32 ? IR_I64 : t);
+        return;
+    }
+    case IR_MUL: {
+        MOperand mb = rm_of(S, b, sz);
+        uint32_t ra = reg_of(S, a);
+        if (mb.kind == MO_IMM) {
+            MInst *m3 = E2(S, X86_IMUL, sz, mo_reg(d), mo_reg(ra));
+            m3->nops = 3;
+            m3->ops[2] = mb;
+        } else {
+            E2(S, X86_MOV, sz, mo_reg(d), mo_reg(ra));
+            E2(S, X86_IMUL, sz, mo_reg(d), mb);
+        }
+        normalize(S, d, t == IR_I32 ? IR_I64 : t);
+        return;
+    }
+    case IR_SHL: case IR_LSHR: case IR_ASHR: {
+        X86Op xo = op == IR_SHL ? X86_SHL : op == IR_LSHR ? X86_SHR : X86_SAR;
+        unsigned bits = ir_type_bits(t);
+        if (t == IR_I1) {
+            E2(S, X86_MOV, 4, mo_reg(d), rm_of(S, a, 4));
+            return;
+        }
+        if (op == IR_ASHR && bits < 32) {
+            uint32_t s = sext64(S, a, t);
+            E2(S, X86_MOV, 8, mo_reg(d), mo_reg(s));
+        } else {
+            E2(S, X86_MOV, sz, mo_reg(d), mo_reg(reg_of(S, a)));
+        }
+        uint8_t osz = (op == IR_ASHR && bits < 32) ? 8 : sz;
+        if (b->kind == IR_OPD_CONST) {
+            E2(S, xo, osz, mo_reg(d), mo_imm((int64_t)(b->bits % bits)));
+        } else {
+            MInst *mv = E2(S, X86_MOV, 4, mo_reg(XR(X86_RCX)), mo_reg(reg_of(S, b)));
+            (void)mv;
+            if (bits < 32)
+                E2(S, X86_AND, 4, mo_reg(XR(X86_RCX)), mo_imm(bits - 1));
+            MInst *sh = E2(S, xo, osz, mo_reg(d), mo_reg(XR(X86_RCX)));
+            (void)sh;
+        }
+        if (bits < 32)
+            normalize(S, d, t);
+        return;
+    }
+    case IR_SDIV: case IR_SREM: case IR_UDIV: case IR_UREM: {
+        bool sgn = op == IR_SDIV || op == IR_SREM;
+        bool rem = op == IR_SREM || op == IR_UREM;
+        unsigned bits = ir_type_bits(t);
+        uint64_t mask = ir_type_mask(t);
+        bool bconst = b->kind == IR_OPD_CONST;
+        uint64_t bv = b->bits & mask;
+        uint32_t rb, ra;
+        uint8_t dsz = t == IR_I64 ? 8 : 4;
+        if (sgn) {
+            ra = sext64(S, a, t);
+            rb = sext64(S, b, t);
+            if (t != IR_I64)
+                dsz = 8; /* sign-extended operands: 64-bit division */
+        } else {
+            ra = reg_of(S, a);
+            rb = bconst ? int_const(S, bv) : reg_of(S, b);
+        }
+        if (!bconst || bv == 0) {
+            E2(S, X86_TEST, 8, mo_reg(rb), mo_reg(rb));
+            trapif(S, X86_CC_E, YVMRT_TRAP_DIV_ZERO);
+        }
+        if (sgn && (!bconst || bv == mask)) {
+            /* MIN / -1 at this width. */
+            int64_t min = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
+            uint32_t ok = mir_block_new(S->mf), chk = mir_block_new(S->mf);
+            E2(S, X86_CMP, 8, mo_reg(rb), mo_imm(-1));
+            MInst *j = E1(S, X86_JCC, 0, mo_label(ok));
+            j->cc = X86_CC_NE;
+            E1(S, X86_JMP, 0, mo_label(chk));
+            S->cur = chk;
+            cmp_imm64(S, ra, min);
+            trapif(S, X86_CC_E, YVMRT_TRAP_OVERFLOW);
+            E1(S, X86_JMP, 0, mo_label(ok));
+            S->cur = ok;
+        }
+        E2(S, X86_MOV, dsz, mo_reg(XR(X86_RAX)), mo_reg(ra));
+        if (sgn) {
+            MInst *c = E0(S, X86_CDQ_CQO, dsz);
+            c->imp_use = XBIT(X86_RAX);
+            c->imp_def = XBIT(X86_RDX);
+        } else {
+            E2(S, X86_MOV, 4, mo_reg(XR(X86_RDX)), mo_imm(0));
+        }
+        MInst *dv = E1(S, sgn ? X86_IDIV : X86_DIV, dsz, mo_reg(rb));
+        dv->imp_use = XBIT(X86_RAX) | XBIT(X86_RDX);
+        dv->imp_def = XBIT(X86_RAX) | XBIT(X86_RDX);
+        E2(S, X86_MOV, dsz, mo_reg(d), mo_reg(XR(rem ? X86_RDX : X86_RAX)));
+        if (t != IR_I64)
+            normalize(S, d, t == IR_I32 ? IR_I32 : t);
+        return;
+    }
+    case IR_ADDC: case IR_SUBC: case IR_MULC: case IR_ADDCU: case IR_SUBCU: case IR_MULCU: {
+        bool sgn = op == IR_ADDC || op == IR_SUBC || op == IR_MULC;
+        if (t == IR_I64) {
+            if (op == IR_MULCU) {
+                E2(S, X86_MOV, 8, mo_reg(XR(X86_RAX)), mo_reg(reg_of(S, a)));
+                uint32_t rb = reg_of(S, b);
+                MInst *mm = E1(S, X86_MUL1, 8, mo_reg(rb));
+                mm->imp_use = XBIT(X86_RAX);
+                mm->imp_def = XBIT(X86_RAX) | XBIT(X86_RDX);
+                trapif(S, X86_CC_O, YVMRT_TRAP_OVERFLOW);
+                E2(S, X86_MOV, 8, mo_reg(d), mo_reg(XR(X86_RAX)));
+                return;
+            }
+            E2(S, X86_MOV, 8, mo_reg(d), mo_reg(reg_of(S, a)));
+            E2(S, alu_op(op), 8, mo_reg(d),
+               op == IR_MULC ? mo_reg(reg_of(S, b)) : rm_of(S, b, 8));
+            trapif(S, sgn ? X86_CC_O : X86_CC_B, YVMRT_TRAP_OVERFLOW);
+            return;
+        }
+        /* Narrow: exact in 64 bits, then a range check. */
+        unsigned bits = ir_type_bits(t);
+        uint32_t ra, rb;
+        if (sgn) {
+            ra = sext64(S, a, t);
+            rb = sext64(S, b, t);
+        } else {
+            ra = newv(S, MRC_INT);
+            E2(S, X86_MOV, 4, mo_reg(ra), rm_of(S, a, 4));
+            rb = newv(S, MRC_INT);
+            E2(S, X86_MOV, 4, mo_reg(rb), rm_of(S, b, 4));
+        }
+        uint32_t w = newv(S, MRC_INT);
+        E2(S, X86_MOV, 8, mo_reg(w), mo_reg(ra));
+        E2(S, alu_op(op), 8, mo_reg(w), mo_reg(rb));
+        if (sgn) {
+            int64_t mx = ((int64_t)1 << (bits - 1)) - 1, mn = -mx - 1;
+            cmp_imm64(S, w, mx);
+            trapif(S, X86_CC_G, YVMRT_TRAP_OVERFLOW);
+            cmp_imm64(S, w, mn);
+            trapif(S, X86_CC_L, YVMRT_TRAP_OVERFLOW);
+        } else {
+            cmp_imm64(S, w, (int64_t)ir_type_mask(t));
+            trapif(S, X86_CC_A, YVMRT_TRAP_OVERFLOW);
+        }
+        E2(S, X86_MOV, 8, mo_reg(d), mo_reg(w));
+        normalize(S, d, t);
+        return;
+    }
+    default:
+        cg_error(S->cg, "unsupported integer operation '%s'", ir_op_info[op].name);
+    }
+}
+
+/* ---- compares ---- */
+
+static X86Cond icond_cc(IrICond c)
+{
+    switch (c) {
+    case IR_ICMP_EQ: return X86_CC_E;
+    case IR_ICMP_NE: return X86_CC_NE;
+    case IR_ICMP_SLT: return X86_CC_L;
+    case IR_ICMP_SLE: return X86_CC_LE;
+    case IR_ICMP_SGT: return X86_CC_G;
+    case IR_ICMP_SGE: return X86_CC_GE;
+    case IR_ICMP_ULT: return X86_CC_B;
+    case IR_ICMP_ULE: return X86_CC_BE;
+    case IR_ICMP_UGT: return X86_CC_A;
+    default: return X86_CC_AE;
+    }
+}
+
+/* Emit the compare of an icmp; returns the condition that holds. */
+static X86Cond emit_icmp(Isel *S, const IrInst *in)
+{
+    IrType t = (IrType)in->type;
+    IrICond c = (IrICond)in->cond;
+    bool sgn = c >= IR_ICMP_SLT && c <= IR_ICMP_SGE;
+    if (sgn && ir_type_bits(t) < 32) {
+        uint32_t ra = sext64(S, &in->opd[0], t), rb = sext64(S, &in->opd[1], t);
+        E2(S, X86_CMP, 8, mo_reg(ra), mo_reg(rb));
+    } else {
+        uint8_t sz = isz(t);
+        E2(S, X86_CMP, sz, mo_reg(reg_of(S, &in->opd[0])), rm_of(S, &in->opd[1], sz));
+    }
+    return icond_cc(c);
+}
+
+static void setcc(Isel *S, uint32_t d, X86Cond cc)
+{
+    MInst *s = E1(S, X86_SETCC, 1, mo_reg(d));
+    s->cc = (uint8_t)cc;
+    E2(S, X86_MOVZX, 4, mo_reg(d), mo_reg(d))->size2 = 1;
+}
+
+static void sel_fcmp(Isel *S, const IrInst *in, uint32_t d)
+{
+    IrType t = (IrType)in->type;
+    uint8_t sz = t == IR_F32 ? 4 : 8;
+    uint32_t a = reg_of(S, &in->opd[0]), b = reg_of(S, &in->opd[1]);
+    IrFCond c = (IrFCond)in->cond;
+    bool swap = c == IR_FCMP_OLT || c == IR_FCMP_OLE || c == IR_FCMP_UGT || c == IR_FCMP_UGE;
+    E2(S, X86_UCOMIS, sz, mo_reg(swap ? b : a), mo_reg(swap ? a : b));
+    X86Cond cc;
+    switch (c) {
+    case IR_FCMP_OEQ: case IR_FCMP_UNE: {
+        uint32_t t2 = newv(S, MRC_INT);
+        bool eq = c == IR_FCMP_OEQ;
+        setcc(S, d, eq ? X86_CC_E : X86_CC_NE);
+        setcc(S, t2, eq ? X86_CC_NP : X86_CC_P);
+        E2(S, eq ? X86_AND : X86_OR, 4, mo_reg(d), mo_reg(t2));
+        return;
+    }
+    case IR_FCMP_OGT: case IR_FCMP_OLT: cc = X86_CC_A; break;
+    case IR_FCMP_OGE: case IR_FCMP_OLE: cc = X86_CC_AE; break;
+    case IR_FCMP_UGT: case IR_FCMP_ULT: cc = X86_CC_B; break;
+    case IR_FCMP_UGE: case IR_FCMP_ULE: cc = X86_CC_BE; break;
+    case IR_FCMP_ONE: cc = X86_CC_NE; break;
+    case IR_FCMP_UEQ: cc = X86_CC_E; break;
+    case IR_FCMP_ORD: cc = X86_CC_NP; break;
+    default: cc = X86_CC_P; break;
+    }
+    setcc(S, d, cc);
+}
+
+/* ---- conversions ---- */
+
+static long double pow2(int k)
+{
+    long double v = 1.0L;
+    while (k-- > 0)
+        v *= 2.0L;
+    return v;
+}
+
+static void fp_range_trap(Isel *S, uint32_t x, IrType ft, long double lo, bool lo_incl, long double hi)
+{
+    uint8_t sz = ft == IR_F32 ? 4 : 8;
+    uint64_t lob, hib;
+    if (ft == IR_F32) {
+        float l = (float)lo, h = (float)hi;
+        uint32_t u;
+        memcpy(&u, &l, 4); lob = u;
+        memcpy(&u, &h, 4); hib = u;
+    } else {
+        double l = (double)lo, h = (double)hi;
+        memcpy(&lob, &l, 8);
+        memcpy(&hib, &h, 8);
+    }
+    uint32_t rl = float_const(S, ft, lob), rh = float_const(S, ft, hib);
+    E2(S, X86_UCOMIS, sz, mo_reg(x), mo_reg(rl));
+    trapif(S, lo_incl ? X86_CC_B : X86_CC_BE, YVMRT_TRAP_CONVERSION);
+    E2(S, X86_UCOMIS, sz, mo_reg(rh), mo_reg(x));
+    trapif(S, X86_CC_BE, YVMRT_TRAP_CONVERSION);
+}
+
+static void sel_conv(Isel *S, const IrInst *in)
+{
+    IrType from = (IrType)in->type, to = (IrType)in->type2;
+    uint32_t d = S->vreg[in->result];
+    const IrOperand *a = &in->opd[0];
+    switch ((IrOpcode)in->op) {
+    case IR_ZEXT: case IR_PTRTOINT: case IR_INTTOPTR:
+        E2(S, X86_MOV, 8, mo_reg(d), rm_of(S, a, 8));
+        return;
+    case IR_TRUNC:
+        E2(S, X86_MOV, 8, mo_reg(d), rm_of(S, a, 8));
+        normalize(S, d, to);
+        return;
+    case IR_SEXT: {
+        uint32_t s = sext64(S, a, from);
+        E2(S, X86_MOV, 8, mo_reg(d), mo_reg(s));
+        normalize(S, d, to);
+        return;
+    }
+    case IR_SITOFP: case IR_UITOFP: {
+        uint8_t fsz = to == IR_F32 ? 4 : 8;
+        if (in->op == IR_UITOFP && from == IR_I64) {
+            uint32_t x = reg_of(S, a);
+            uint32_t big = mir_block_new(S->mf), small = mir_block_new(S->mf),
+                     done = mir_block_new(S->mf);
+            E2(S, X86_TEST, 8, mo_reg(x), mo_reg(x));
+            MInst *j = E1(S, X86_JCC, 0, mo_label(big));
+            j->cc = X86_CC_S;
+            E1(S, X86_JMP, 0, mo_label(small));
+            S->cur = small;
+            E2(S, X86_CVTSI2S, fsz, mo_reg(d), mo_reg(x))->size2 = 8;
+            E1(S, X86_JMP, 0, mo_label(done));
+            S->cur = big;
+            uint32_t h = newv(S, MRC_INT), lo = newv(S, MRC_INT);
+            E2(S, X86_MOV, 8, mo_reg(h), mo_reg(x));
+            E2(S, X86_SHR, 8, mo_reg(h), mo_imm(1));
+            E2(S, X86_MOV, 8, mo_reg(lo), mo_reg(x));
+            E2(S, X86_AND, 8, mo_reg(lo), mo_imm(1));
+            E2(S, X86_OR, 8, mo_reg(h), mo_reg(lo));
+            E2(S, X86_CVTSI2S, fsz, mo_reg(d), mo_reg(h))->size2 = 8;
+            E2(S, X86_ADDS, fsz, mo_reg(d), mo_reg(d));
+            E1(S, X86_JMP, 0, mo_label(done));
+            S->cur = done;
+            return;
+        }
+        uint32_t x = in->op == IR_SITOFP ? sext64(S, a, from) : reg_of(S, a);
+        E2(S, X86_CVTSI2S, fsz, mo_reg(d), mo_reg(x))->size2 = 8;
+        return;
+    }
+    case IR_FPTOSI: case IR_FPTOUI: {
+        uint32_t x = reg_of(S, a);
+        unsigned bits = ir_type_bits(to);
+        uint8_t fsz = from == IR_F32 ? 4 : 8;
+        bool sgn = in->op == IR_FPTOSI;
+        long double lo, hi;
+        bool incl = false;
+        if (sgn) {
+            long double mn = -pow2((int)bits - 1);
+            hi = pow2((int)bits - 1);
+            lo = mn - 1.0L;
+            /* MIN - 1 exactly representable in the float type? */
+            if ((from == IR_F32 && bits > 24) || (from == IR_F64 && bits > 53)) {
+                lo = mn;
+                incl = true;
+            }
+        } else {
+            lo = -1.0L;
+            hi = pow2((int)bits);
+        }
+        fp_range_trap(S, x, from, lo, incl, hi);
+        if (!sgn && bits == 64) {
+            uint32_t big = mir_block_new(S->mf), small = mir_block_new(S->mf),
+                     done = mir_block_new(S->mf);
+            uint64_t twop63 = from == IR_F32 ? 0x5f000000u : 0x43e0000000000000ull;
+            uint32_t c = float_const(S, from, twop63);
+            E2(S, X86_UCOMIS, fsz, mo_reg(x), mo_reg(c));
+            MInst *j = E1(S, X86_JCC, 0, mo_label(big));
+            j->cc = X86_CC_AE;
+            E1(S, X86_JMP, 0, mo_label(small));
+            S->cur = small;
+            E2(S, X86_CVTTS2SI, 8, mo_reg(d), mo_reg(x))->size2 = fsz;
+            E1(S, X86_JMP, 0, mo_label(done));
+            S->cur = big;
+            uint32_t y = newv(S, MRC_FLOAT);
+            E2(S, X86_MOVAPS, 8, mo_reg(y), mo_reg(x));
+            E2(S, X86_SUBS, fsz, mo_reg(y), mo_reg(c));
+            E2(S, X86_CVTTS2SI, 8, mo_reg(d), mo_reg(y))->size2 = fsz;
+            uint32_t k = int_const(S, 0x8000000000000000ull);
+            E2(S, X86_XOR, 8, mo_reg(d), mo_reg(k));
+            E1(S, X86_JMP, 0, mo_label(done));
+            S->cur = done;
+            return;
+        }
+        E2(S, X86_CVTTS2SI, 8, mo_reg(d), mo_reg(x))->size2 = fsz;
+        normalize(S, d, to == IR_I64 ? IR_I64 : to);
+        return;
+    }
+    case IR_FPEXT: case IR_FPTRUNC:
+        E2(S, X86_CVTS2S, to == IR_F32 ? 4 : 8, mo_reg(d), mo_reg(reg_of(S, a)))->size2 =
+            from == IR_F32 ? 4 : 8;
+        canon_nan(S, d, to);
+        return;
+    case IR_BITCAST:
+        if (is_fl(from) == is_fl(to)) {
+            if (is_fl(to))
+                E2(S, X86_MOVAPS, 8, mo_reg(d), mo_reg(reg_of(S, a)));
+            else
+                E2(S, X86_MOV, 8, mo_reg(d), rm_of(S, a, 8));
+        } else {
+            E2(S, X86_MOVQ, isz(to == IR_F32 || from == IR_F32 ? IR_I32 : IR_I64),
+               mo_reg(d), mo_reg(reg_of(S, a)));
+        }
+        return;
+    default:
+        cg_error(S->cg, "unsupported conversion '%s'", ir_op_info[in->op].name);
+    }
+}
+
+/* ---- memory ---- */
+
+/* The address of an IR pointer operand as a memory operand (folding a
+ * ptradd with a constant offset at -O1). */
+static MOperand addr_of(Isel *S, const IrOperand *p, int64_t extra)
+{
+    if (p->kind == IR_OPD_SYMBOL)
+        return mo_symmem(cg_sym(S->cg, p->index), extra);
+    if (p->kind == IR_OPD_VALUE && S->mf->opt > 0) {
+        const IrInst *d = S->def[p->index];
+        if (d && d->op == IR_PTRADD && d->opd[1].kind == IR_OPD_CONST &&
+            fits32((int64_t)d->opd[1].bits + extra) && fits32((int64_t)d->opd[1].bits)) {
+            int64_t off = (int64_t)d->opd[1].bits + extra;
+            if (d->opd[0].kind == IR_OPD_SYMBOL)
+                return mo_symmem(cg_sym(S->cg, d->opd[0].index), off);
+            if (d->opd[0].kind == IR_OPD_VALUE)
+                return mo_mem(S->vreg[d->opd[0].index], MIR_NOREG, 1, off);
+        }
+        if (d && d->op == IR_PTRADD && d->opd[1].kind == IR_OPD_VALUE &&
+            d->opd[0].kind == IR_OPD_VALUE && extra == 0)
+            return mo_mem(S->vreg[d->opd[0].index], S->vreg[d->opd[1].index], 1, 0);
+    }
+    return mo_mem(reg_of(S, p), MIR_NOREG, 1, extra);
+}
+
+/* True when the access of SIZE bytes through P is statically known to be
+ * inside a live object: P is a constant-offset ptradd chain from an
+ * alloca of this function or a data/global symbol (a store needs a
+ * global). Anything else, including a statically out-of-range access,
+ * keeps the dynamic check, whose slow path traps. */
+static bool static_ok(Isel *S, const IrOperand *p, unsigned size, bool write)
+{
+    int64_t off = 0;
+    for (int depth = 0; depth < 64; depth++) {
+        if (p->kind == IR_OPD_SYMBOL) {
+            const IrItem *it = &S->m->items[p->index];
+            if (it->kind != IR_ITEM_DATA || (write && !it->data->is_global))
+                return false;
+            uint64_t n = ir_data_size(it->data);
+            return off >= 0 && (uint64_t)off + size <= n;
+        }
+        if (p->kind != IR_OPD_VALUE)
+            return false;
+        const IrInst *d = S->def[p->index];
+        if (!d)
+            return false;
+        if (d->op == IR_ALLOCA)
+            return off >= 0 && (uint64_t)off + size <= d->imm;
+        if (d->op != IR_PTRADD || d->opd[1].kind != IR_OPD_CONST)
+            return false;
+        int64_t c = (int64_t)d->opd[1].bits;
+        if (c > ((int64_t)1 << 40) || c < -((int64_t)1 << 40))
+            return false;
+        off += c;
+        p = &d->opd[0];
+    }
+    return false;
+}
+
+static void check(Isel *S, MOperand addr, unsigned size, bool write)
+{
+    if (!S->checks)
+        return;
+    MInst *c = E1(S, X86P_CHECK, 8, addr);
+    c->aux = (int64_t)size | ((int64_t)write << 32);
+}
+
+static void sel_load(Isel *S, const IrInst *in)
+{
+    IrType t = (IrType)in->type;
+    uint32_t d = S->vreg[in->result];
+    MOperand m = addr_of(S, &in->opd[0], 0);
+    if (S->mf->opt == 0 || !static_ok(S, &in->opd[0], ir_type_size(t), false))
+        check(S, m, ir_type_size(t), false);
+    switch (t) {
+    case IR_I1: E2(S, X86_MOVZX, 4, mo_reg(d), m)->size2 = 1; E2(S, X86_AND, 4, mo_reg(d), mo_imm(1)); break;
+    case IR_I8: E2(S, X86_MOVZX, 4, mo_reg(d), m)->size2 = 1; break;
+    case IR_I16: E2(S, X86_MOVZX, 4, mo_reg(d), m)->size2 = 2; break;
+    case IR_I32: E2(S, X86_MOV, 4, mo_reg(d), m); break;
+    case IR_F32: E2(S, X86_MOVSS_SD, 4, mo_reg(d), m); break;
+    case IR_F64: E2(S, X86_MOVSS_SD, 8, mo_reg(d), m); break;
+    default: E2(S, X86_MOV, 8, mo_reg(d), m); break;
+    }
+}
+
+static void sel_store(Isel *S, const IrInst *in)
+{
+    IrType t = (IrType)in->type;
+    const IrOperand *v = &in->opd[0];
+    MOperand val;
+    unsigned size = ir_type_size(t);
+    if (v->kind == IR_OPD_CONST && (size < 8 || fits32((int64_t)v->bits)))
+        val = mo_imm(size == 1 ? (int8_t)v->bits : size == 2 ? (int16_t)v->bits
+                     : size == 4 ? (int32_t)v->bits : (int64_t)v->bits);
+    else
+        val = mo_reg(reg_of(S, v));
+    MOperand m = addr_of(S, &in->opd[1], 0);
+    if (S->mf->opt == 0 || !static_ok(S, &in->opd[1], size, true))
+        check(S, m, size, true);
+    if (is_fl(t) && val.kind == MO_REG)
+        E2(S, X86_MOVSS_SD, (uint8_t)size, m, val);
+    else
+        E2(S, X86_MOV, (uint8_t)size, m, val);
+}
+
+/* ---- calls ---- */
+
+static bool is_variadic(const IrFunc *f) { return f && (f->attrs & IR_ATTR_VARIADIC); }
+
+/* Pass ARGS (IrOperand with types), call TARGET (sym or reg), move the
+ * result into RESULT (vreg or MIR_NOREG). C_CALLEE: sign-extend narrow
+ * ints as C expects; NFIXED: fixed parameters of a variadic callee
+ * (args beyond get C's default promotions), or UINT32_MAX. */
+static void emit_call(Isel *S, MOperand target, uint32_t nargs, const IrOperand *args,
+                      IrType rt, uint32_t result, bool c_callee, uint32_t nfixed)
+{
+    uint8_t *types = calloc(nargs + 1, 1);
+    X86ArgLoc *locs = malloc((nargs + 1) * sizeof *locs);
+    uint32_t *vals = malloc((nargs + 1) * sizeof *vals);
+    if (!types || !locs || !vals)
+        exit(1);
+    for (uint32_t i = 0; i < nargs; i++) {
+        IrType t = (IrType)args[i].type;
+        bool vararg = i >= nfixed;
+        if (vararg && t == IR_F32)
+            t = IR_F64;
+        types[i] = (uint8_t)t;
+    }
+    unsigned nvec;
+    uint32_t stack = x86_abi_args(nargs, types, locs, &nvec);
+    /* Values first (they may need instructions), then the moves. */
+    for (uint32_t i = 0; i < nargs; i++) {
+        IrType t = (IrType)args[i].type;
+        bool vararg = i >= nfixed;
+        if (vararg && t == IR_F32) {
+            uint32_t r = newv(S, MRC_FLOAT);
+            E2(S, X86_CVTS2S, 8, mo_reg(r), mo_reg(reg_of(S, &args[i])))->size2 = 4;
+            vals[i] = r;
+        } else if ((c_callee || vararg) && (t == IR_I8 || t == IR_I16)) {
+            uint32_t r = newv(S, MRC_INT);
+            if (args[i].kind == IR_OPD_CONST) {
+                int64_t v = t == IR_I8 ? (int8_t)args[i].bits : (int16_t)args[i].bits;
+                E2(S, X86_MOV, 4, mo_reg(r), mo_imm((int32_t)v));
+            } else {
+                E2(S, X86_MOVSX, 4, mo_reg(r), mo_reg(reg_of(S, &args[i])))->size2 =
+                    t == IR_I8 ? 1 : 2;
+            }
+            vals[i] = r;
+        } else {
+            vals[i] = reg_of(S, &args[i]);
+        }
+    }
+    uint32_t area = (stack + 15) & ~15u;
+    if (area)
+        E2(S, X86_SUB, 8, mo_reg(XR(X86_RSP)), mo_imm(area));
+    uint64_t uses = 0;
+    for (uint32_t i = 0; i < nargs; i++) {
+        bool fl = ir_type_is_float((IrType)types[i]);
+        if (locs[i].reg == X86_NOREG) {
+            MOperand m = mo_mem(XR(X86_RSP), MIR_NOREG, 1, locs[i].stack);
+            if (fl)
+                E2(S, X86_MOVSS_SD, 8, m, mo_reg(vals[i]));
+            else
+                E2(S, X86_MOV, 8, m, mo_reg(vals[i]));
+        }
+    }
+    for (uint32_t i = 0; i < nargs; i++) {
+        if (locs[i].reg == X86_NOREG)
+            continue;
+        bool fl = ir_type_is_float((IrType)types[i]);
+        E2(S, fl ? X86_MOVAPS : X86_MOV, 8, mo_reg(XR(locs[i].reg)), mo_reg(vals[i]));
+        uses |= XBIT(locs[i].reg);
+    }
+    if (nfixed != UINT32_MAX) {
+        E2(S, X86_MOV, 4, mo_reg(XR(X86_RAX)), mo_imm(nvec));
+        uses |= XBIT(X86_RAX);
+    }
+    MInst *c = E1(S, X86_CALL, 8, target);
+    c->imp_use = uses;
+    c->imp_def = S->mf->target->caller_saved;
+    S->mf->has_calls = true;
+    if (area)
+        E2(S, X86_ADD, 8, mo_reg(XR(X86_RSP)), mo_imm(area));
+    if (result != MIR_NOREG && rt != IR_VOID) {
+        if (is_fl(rt)) {
+            E2(S, X86_MOVAPS, 8, mo_reg(result), mo_reg(XR(X86_XMM0)));
+        } else {
+            E2(S, X86_MOV, 8, mo_reg(result), mo_reg(XR(X86_RAX)));
+            if (c_callee)
+                normalize(S, result, rt);
+        }
+    }
+    free(types);
+    free(locs);
+    free(vals);
+}
+
+/* A runtime helper call with integer arguments already in vregs. */
+static void call_rt(Isel *S, const char *sym, unsigned n, const uint32_t *regs)
+{
+    for (unsigned i = 0; i < n; i++)
+        E2(S, X86_MOV, 8, mo_reg(XR(x86_int_arg_regs[i])), mo_reg(regs[i]));
+    MInst *c = E1(S, X86_CALL, 8, mo_sym(sym));
+    for (unsigned i = 0; i < n; i++)
+        c->imp_use |= XBIT(x86_int_arg_regs[i]);
+    c->imp_def = S->mf->target->caller_saved;
+    S->mf->has_calls = true;
+}
+
+static void sel_call(Isel *S, const IrInst *in)
+{
+    uint32_t result = in->result == IR_NONE ? MIR_NOREG : S->vreg[in->result];
+    if (in->op == IR_CALL) {
+        uint32_t item = in->opd[0].index;
+        const IrFunc *callee = S->m->items[item].func;
+        emit_call(S, mo_sym(cg_sym(S->cg, item)), in->nopd - 1, in->opd + 1,
+                  (IrType)in->type, result, callee->is_extern,
+                  is_variadic(callee) ? callee->nparams : UINT32_MAX);
+        return;
+    }
+    /* call.ind: check the pointer and the signature first. */
+    uint32_t p = reg_of(S, &in->opd[0]);
+    char buf[1024];
+    size_t len = 0;
+    len += (size_t)snprintf(buf + len, sizeof buf - len, "(");
+    for (uint32_t i = 1; i < in->nopd && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 1 ? "," : "",
+                                ir_type_name((IrType)in->opd[i].type));
+    if (len < sizeof buf)
+        snprintf(buf + len, sizeof buf - len, ")->%s", ir_type_name((IrType)in->type));
+    uint32_t regs[2] = {p, int_const(S, yvmrt_sig_hash(buf))};
+    call_rt(S, "__yvm_check_call", 2, regs);
+    emit_call(S, mo_reg(p), in->nopd - 1, in->opd + 1, (IrType)in->type, result, true,
+              UINT32_MAX);
+}
+
+/* ---- control ---- */
+
+typedef struct PMove { uint32_t dst; const IrOperand *src; uint32_t srcreg; } PMove;
+
+/* Block arguments: a parallel assignment to the target's parameters. */
+static void edge_moves(Isel *S, const IrTarget *tg)
+{
+    const IrBlock *b = S->f->blocks[tg->block];
+    uint32_t n = tg->nargs;
+    if (!n)
+        return;
+    PMove *mv = calloc(n, sizeof *mv);
+    bool *done = calloc(n, sizeof *done);
+    if (!mv || !done)
+        exit(1);
+    for (uint32_t i = 0; i < n; i++) {
+        mv[i].dst = S->vreg[b->params[i]];
+        mv[i].src = &tg->args[i];
+        mv[i].srcreg = tg->args[i].kind == IR_OPD_VALUE ? S->vreg[tg->args[i].index] : MIR_NOREG;
+        if (mv[i].srcreg == mv[i].dst)
+            done[i] = true;
+    }
+    for (;;) {
+        bool progress = false, left = false;
+        for (uint32_t i = 0; i < n; i++) {
+            if (done[i])
+                continue;
+            left = true;
+            bool blocked = false;
+            for (uint32_t j = 0; j < n && !blocked; j++)
+                blocked = !done[j] && j != i && mv[j].srcreg == mv[i].dst;
+            if (blocked)
+                continue;
+            IrType t = (IrType)S->f->vals[b->params[i]].type;
+            if (is_fl(t))
+                E2(S, X86_MOVAPS, 8, mo_reg(mv[i].dst), mo_reg(mv[i].srcreg != MIR_NOREG ? mv[i].srcreg : reg_of(S, mv[i].src)));
+            else if (mv[i].srcreg != MIR_NOREG)
+                E2(S, X86_MOV, 8, mo_reg(mv[i].dst), mo_reg(mv[i].srcreg));
+            else
+                E2(S, X86_MOV, 8, mo_reg(mv[i].dst), rm_of(S, mv[i].src, 8));
+            done[i] = true;
+            progress = true;
+        }
+        if (!left)
+            break;
+        if (!progress) {
+            /* A cycle: move one pending source aside into a temporary. */
+            for (uint32_t i = 0; i < n; i++) {
+                if (done[i])
+                    continue;
+                uint32_t old = mv[i].srcreg;
+                uint32_t tmp = newv(S, mir_reg_class(S->mf, old));
+                if (mir_reg_class(S->mf, old) == MRC_FLOAT)
+                    E2(S, X86_MOVAPS, 8, mo_reg(tmp), mo_reg(old));
+                else
+                    E2(S, X86_MOV, 8, mo_reg(tmp), mo_reg(old));
+                for (uint32_t j = 0; j < n; j++)
+                    if (!done[j] && mv[j].srcreg == old)
+                        mv[j].srcreg = tmp;
+                break;
+            }
+        }
+    }
+    free(mv);
+    free(done);
+}
+
+/* The machine block to jump to for TG: the target itself, or a new edge
+ * block holding the argument moves. */
+static uint32_t edge_block(Isel *S, const IrTarget *tg)
+{
+    if (!tg->nargs)
+        return tg->block;
+    uint32_t save = S->cur, e = mir_block_new(S->mf);
+    S->cur = e;
+    edge_moves(S, tg);
+    E1(S, X86_JMP, 0, mo_label(tg->block));
+    S->cur = save;
+    return e;
+}
+
+static void frame_leave(Isel *S)
+{
+    if (!S->has_allocas)
+        return;
+    uint32_t lo = newv(S, MRC_INT), hi = newv(S, MRC_INT);
+    E2(S, X86_MOV, 8, mo_reg(lo), mo_reg(XR(X86_RSP)));
+    E2(S, X86_MOV, 8, mo_reg(hi), mo_reg(XR(X86_RBP)));
+    uint32_t regs[2] = {lo, hi};
+    call_rt(S, "__yvm_frame_leave", 2, regs);
+}
+
+static void sel_term(Isel *S, const IrInst *in, const IrInst *prev, bool fuse)
+{
+    switch ((IrOpcode)in->op) {
+    case IR_BR:
+        edge_moves(S, &in->tgt[0]);
+        E1(S, X86_JMP, 0, mo_label(in->tgt[0].block));
+        return;
+    case IR_CONDBR: {
+        uint32_t tb = edge_block(S, &in->tgt[0]), fb = edge_block(S, &in->tgt[1]);
+        X86Cond cc;
+        if (fuse) {
+            cc = emit_icmp(S, prev);
+        } else if (in->opd[0].kind == IR_OPD_CONST) {
+            E1(S, X86_JMP, 0, mo_label((in->opd[0].bits & 1) ? tb : fb));
+            return;
+        } else {
+            uint32_t c = reg_of(S, &in->opd[0]);
+            E2(S, X86_TEST, 4, mo_reg(c), mo_reg(c));
+            cc = X86_CC_NE;
+        }
+        MInst *j = E1(S, X86_JCC, 0, mo_label(tb));
+        j->cc = (uint8_t)cc;
+        E1(S, X86_JMP, 0, mo_label(fb));
+        return;
+    }
+    case IR_SWITCH: {
+        IrType t = (IrType)in->type;
+        uint8_t sz = isz(t);
+        uint32_t v = reg_of(S, &in->opd[0]);
+        for (uint32_t k = 1; k < in->ntgt; k++) {
+            uint64_t key = in->keys[k - 1] & ir_type_mask(t);
+            uint32_t tb = edge_block(S, &in->tgt[k]);
+            if (sz == 4 || fits32((int64_t)key))
+                E2(S, X86_CMP, sz, mo_reg(v), mo_imm(sz == 4 ? (int32_t)(uint32_t)key : (int64_t)key));
+            else
+                E2(S, X86_CMP, 8, mo_reg(v), mo_reg(int_const(S, key)));
+            MInst *j = E1(S, X86_JCC, 0, mo_label(tb));
+            j->cc = X86_CC_E;
+        }
+        edge_moves(S, &in->tgt[0]);
+        E1(S, X86_JMP, 0, mo_label(in->tgt[0].block));
+        return;
+    }
+    case IR_RET: {
+        uint32_t rv = MIR_NOREG;
+        IrType rt = S->f->ret;
+        if (in->nopd)
+            rv = reg_of(S, &in->opd[0]);
+        frame_leave(S);
+        MInst *r;
+        if (rv != MIR_NOREG && is_fl(rt)) {
+            E2(S, X86_MOVAPS, 8, mo_reg(XR(X86_XMM0)), mo_reg(rv));
+            r = E0(S, X86P_RET, 8);
+            r->imp_use = XBIT(X86_XMM0);
+        } else if (rv != MIR_NOREG) {
+            E2(S, X86_MOV, 8, mo_reg(XR(X86_RAX)), mo_reg(rv));
+            r = E0(S, X86P_RET, 8);
+            r->imp_use = XBIT(X86_RAX);
+        } else {
+            E0(S, X86P_RET, 8);
+        }
+        return;
+    }
+    case IR_TRAP: {
+        uint32_t r = newv(S, MRC_INT);
+        E2(S, X86_LEA, 8, mo_reg(r), mo_symmem(cg_string(S->cg, in->str, in->strlen), 0));
+        call_rt(S, "__yvm_trap_msg", 1, &r);
+        E0(S, X86_UD2, 0);
+        return;
+    }
+    default:
+        cg_error(S->cg, "unsupported terminator");
+    }
+}
+
+/* ---- instructions ---- */
+
+static void sel_alloca(Isel *S, const IrInst *in, bool entry)
+{
+    uint32_t d = S->vreg[in->result];
+    uint64_t n = in->imm, align = in->imm2 ? in->imm2 : 1;
+    uint64_t span = ((n + 7) & ~7ull) + YVMRT_REDZONE;
+    if (n > ((uint64_t)1 << 36)) {
+        /* Never fits a stack: the interpreter's frame space runs out. */
+        uint32_t r = int_const(S, YVMRT_TRAP_STACK_OVERFLOW);
+        call_rt(S, "__yvm_trap", 1, &r);
+        E2(S, X86_MOV, 8, mo_reg(d), mo_imm(0));
+        return;
+    }
+    if (entry && align <= 16) {
+        uint32_t slot = mir_slot_new(S->mf, MSLOT_ALLOCA, span, align);
+        E2(S, X86_LEA, 8, mo_reg(d), mo_slot(slot, 0));
+    } else {
+        uint64_t a = align < 16 ? 16 : align;
+        uint64_t sz = (span + 15) & ~15ull;
+        if (sz > INT32_MAX) {
+            cg_error(S->cg, "alloca of %llu bytes is too large", (unsigned long long)n);
+            return;
+        }
+        if (sz >= 4096) {
+            /* Touch every page on the way down so the guard page traps. */
+            uint32_t cnt = int_const(S, sz / 4096);
+            uint32_t loop = mir_block_new(S->mf), after = mir_block_new(S->mf);
+            E1(S, X86_JMP, 0, mo_label(loop));
+            S->cur = loop;
+            E2(S, X86_SUB, 8, mo_reg(XR(X86_RSP)), mo_imm(4096));
+            E2(S, X86_MOV, 8, mo_mem(XR(X86_RSP), MIR_NOREG, 1, 0), mo_imm(0));
+            E2(S, X86_SUB, 8, mo_reg(cnt), mo_imm(1));
+            MInst *j = E1(S, X86_JCC, 0, mo_label(loop));
+            j->cc = X86_CC_NE;
+            E1(S, X86_JMP, 0, mo_label(after));
+            S->cur = after;
+            sz %= 4096;
+        }
+        if (sz)
+            E2(S, X86_SUB, 8, mo_reg(XR(X86_RSP)), mo_imm((int64_t)sz));
+        if (a > 16)
+            E2(S, X86_AND, 8, mo_reg(XR(X86_RSP)), mo_imm(-(int64_t)a));
+        E2(S, X86_MOV, 8, mo_reg(d), mo_reg(XR(X86_RSP)));
+    }
+    if (span > INT32_MAX) {
+        cg_error(S->cg, "alloca of %llu bytes is too large", (unsigned long long)n);
+        return;
+    }
+    uint32_t regs[3] = {d, int_const(S, n), int_const(S, span)};
+    call_rt(S, "__yvm_alloca_enter", 3, regs);
+}
+
+static void sel_inst(Isel *S, const IrInst *in, bool entry)
+{
+    IrType t = (IrType)in->type;
+    uint32_t d = in->result != IR_NONE ? S->vreg[in->result] : MIR_NOREG;
+    switch (ir_op_info[in->op].form) {
+    case IR_FORM_BINARY:
+        if (is_fl(t)) {
+            uint8_t sz = t == IR_F32 ? 4 : 8;
+            X86Op xo = in->op == IR_FADD ? X86_ADDS : in->op == IR_FSUB ? X86_SUBS
+                     : in->op == IR_FMUL ? X86_MULS : X86_DIVS;
+            uint32_t a = reg_of(S, &in->opd[0]), b = reg_of(S, &in->opd[1]);
+            E2(S, X86_MOVAPS, 8, mo_reg(d), mo_reg(a));
+            E2(S, xo, sz, mo_reg(d), mo_reg(b));
+            canon_nan(S, d, t);
+        } else {
+            sel_binary_int(S, in);
+        }
+        return;
+    case IR_FORM_UNARY: {
+        uint8_t sz = t == IR_F32 ? 4 : 8;
+        uint32_t a = reg_of(S, &in->opd[0]);
+        if (in->op == IR_FNEG) {
+            uint32_t g = int_const(S, t == IR_F32 ? 0x80000000u : 0x8000000000000000ull);
+            uint32_t mk = newv(S, MRC_FLOAT);
+            E2(S, X86_MOVQ, sz, mo_reg(mk), mo_reg(g));
+            E2(S, X86_MOVAPS, 8, mo_reg(d), mo_reg(a));
+            E2(S, X86_XORPS, 8, mo_reg(d), mo_reg(mk));
+        } else {
+            E2(S, X86_SQRTS, sz, mo_reg(d), mo_reg(a));
+            canon_nan(S, d, t);
+        }
+        return;
+    }
+    case IR_FORM_ICMP:
+        setcc(S, d, emit_icmp(S, in));
+        return;
+    case IR_FORM_FCMP:
+        sel_fcmp(S, in, d);
+        return;
+    case IR_FORM_SELECT: {
+        uint32_t c = reg_of(S, &in->opd[0]);
+        if (is_fl(t)) {
+            uint32_t ga = newv(S, MRC_INT), gb = newv(S, MRC_INT);
+            E2(S, X86_MOVQ, 8, mo_reg(ga), mo_reg(reg_of(S, &in->opd[1])));
+            E2(S, X86_MOVQ, 8, mo_reg(gb), mo_reg(reg_of(S, &in->opd[2])));
+            E2(S, X86_TEST, 4, mo_reg(c), mo_reg(c));
+            MInst *cm = E2(S, X86_CMOVCC, 8, mo_reg(gb), mo_reg(ga));
+            cm->cc = X86_CC_NE;
+            E2(S, X86_MOVQ, 8, mo_reg(d), mo_reg(gb));
+        } else {
+            uint32_t a = reg_of(S, &in->opd[1]);
+            E2(S, X86_MOV, 8, mo_reg(d), rm_of(S, &in->opd[2], 8));
+            E2(S, X86_TEST, 4, mo_reg(c), mo_reg(c));
+            MInst *cm = E2(S, X86_CMOVCC, 8, mo_reg(d), mo_reg(a));
+            cm->cc = X86_CC_NE;
+        }
+        return;
+    }
+    case IR_FORM_CONV:
+        sel_conv(S, in);
+        return;
+    case IR_FORM_ALLOCA:
+        sel_alloca(S, in, entry);
+        return;
+    case IR_FORM_LOAD:
+        sel_load(S, in);
+        return;
+    case IR_FORM_STORE:
+        sel_store(S, in);
+        return;
+    case IR_FORM_PTRADD: {
+        const IrOperand *p = &in->opd[0], *off = &in->opd[1];
+        if (off->kind == IR_OPD_CONST && fits32((int64_t)off->bits)) {
+            E2(S, X86_LEA, 8, mo_reg(d), addr_of(S, p, (int64_t)off->bits));
+        } else {
+            E2(S, X86_MOV, 8, mo_reg(d), mo_reg(reg_of(S, p)));
+            E2(S, X86_ADD, 8, mo_reg(d), rm_of(S, off, 8));
+        }
+        return;
+    }
+    case IR_FORM_MEMCPY: case IR_FORM_MEMSET: {
+        uint32_t regs[3];
+        for (int i = 0; i < 3; i++)
+            regs[i] = reg_of(S, &in->opd[i]);
+        call_rt(S, in->op == IR_MEMCPY ? "__yvm_memcpy" : "__yvm_memset", 3, regs);
+        return;
+    }
+    case IR_FORM_CALL: case IR_FORM_CALLIND:
+        sel_call(S, in);
+        return;
+    default:
+        cg_error(S->cg, "unsupported instruction '%s'", ir_op_info[in->op].name);
+    }
+}
+
+static void count_uses(Isel *S)
+{
+    const IrFunc *f = S->f;
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        const IrBlock *bl = f->blocks[b];
+        for (uint32_t i = 0; i < bl->ninsts; i++) {
+            const IrInst *in = &bl->insts[i];
+            if (in->result != IR_NONE)
+                S->def[in->result] = in;
+            if (in->op == IR_ALLOCA)
+                S->has_allocas = true;
+            for (uint32_t k = 0; k < in->nopd; k++)
+                if (in->opd[k].kind == IR_OPD_VALUE)
+                    S->nuses[in->opd[k].index]++;
+            for (uint32_t k = 0; k < in->ntgt; k++)
+                for (uint32_t a = 0; a < in->tgt[k].nargs; a++)
+                    if (in->tgt[k].args[a].kind == IR_OPD_VALUE)
+                        S->nuses[in->tgt[k].args[a].index]++;
+        }
+    }
+}
+
+bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
+{
+    const IrFunc *f = cg->m->items[item].func;
+    Isel S = {.cg = cg, .m = cg->m, .f = f, .mf = mf};
+    S.vreg = malloc((f->nvals + 1) * sizeof *S.vreg);
+    S.nuses = calloc(f->nvals + 1, sizeof *S.nuses);
+    S.def = calloc(f->nvals + 1, sizeof *S.def);
+    if (!S.vreg || !S.nuses || !S.def)
+        exit(1);
+    S.checks = true;
+    for (uint32_t v = 0; v < f->nvals; v++)
+        S.vreg[v] = mir_vreg_new(mf, cls((IrType)f->vals[v].type));
+    count_uses(&S);
+    mf->has_allocas = S.has_allocas;
+    for (uint32_t b = 0; b < f->nblocks; b++)
+        mir_block_new(mf);
+    /* Parameters. */
+    S.cur = 0;
+    X86ArgLoc *locs = malloc((f->nparams + 1) * sizeof *locs);
+    if (!locs)
+        exit(1);
+    unsigned nvec;
+    x86_abi_args(f->nparams, f->ptypes, locs, &nvec);
+    for (uint32_t i = 0; i < f->nparams; i++) {
+        IrType t = (IrType)f->ptypes[i];
+        uint32_t d = S.vreg[f->params[i]];
+        if (locs[i].reg != X86_NOREG)
+            E2(&S, is_fl(t) ? X86_MOVAPS : X86_MOV, 8, mo_reg(d), mo_reg(XR(locs[i].reg)));
+        else
+            E2(&S, is_fl(t) ? X86_MOVSS_SD : X86_MOV, 8, mo_reg(d),
+               mo_mem(XR(X86_RBP), MIR_NOREG, 1, 16 + locs[i].stack));
+        if (!is_fl(t) && t != IR_I64 && t != IR_PTR)
+            normalize(&S, d, t);
+    }
+    free(locs);
+    if (S.has_allocas) {
+        /* A red zone below the lowest entry alloca (frame.c lays alloca
+         * slots out top-down in reverse order, so this one is lowest). */
+        uint32_t g = mir_slot_new(mf, MSLOT_ALLOCA, YVMRT_REDZONE, 16);
+        uint32_t regs[3] = {newv(&S, MRC_INT), int_const(&S, 0), int_const(&S, YVMRT_REDZONE)};
+        E2(&S, X86_LEA, 8, mo_reg(regs[0]), mo_slot(g, 0));
+        call_rt(&S, "__yvm_alloca_enter", 3, regs);
+    }
+    for (uint32_t b = 0; b < f->nblocks && !cg->failed; b++) {
+        const IrBlock *bl = f->blocks[b];
+        if (b > 0)
+            S.cur = b; /* block 0 continues after the parameter code */
+        for (uint32_t i = 0; i < bl->ninsts && !cg->failed; i++) {
+            const IrInst *in = &bl->insts[i];
+            if (ir_op_is_terminator((IrOpcode)in->op)) {
+                const IrInst *prev = i > 0 ? &bl->insts[i - 1] : NULL;
+                bool fuse = in->op == IR_CONDBR && prev && prev->op == IR_ICMP && mf->opt > 0 &&
+                            in->opd[0].kind == IR_OPD_VALUE && in->opd[0].index == prev->result &&
+                            S.nuses[prev->result] == 1;
+                sel_term(&S, in, prev, fuse);
+            } else {
+                bool skip = false;
+                if (in->op == IR_ICMP && mf->opt > 0 && i + 1 < bl->ninsts) {
+                    const IrInst *nx = &bl->insts[i + 1];
+                    skip = nx->op == IR_CONDBR && nx->opd[0].kind == IR_OPD_VALUE &&
+                           nx->opd[0].index == in->result && S.nuses[in->result] == 1;
+                }
+                if (!skip)
+                    sel_inst(&S, in, b == 0);
+            }
+        }
+    }
+    free(S.vreg);
+    free(S.nuses);
+    free(S.def);
+    return !cg->failed;
+}
