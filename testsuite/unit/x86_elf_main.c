@@ -58,9 +58,12 @@ int main(void)
         static const uint64_t ro[] = {1, 1, 0, 0, 0, 1};
         for (size_t i = 0; i < 6; i++) {
             CHECK(o[i].size == sizes[i]);
-            CHECK(o[i].flags == ro[i]);
+            CHECK((o[i].flags & YVMRT_OBJ_READONLY) == ro[i]);
+            CHECK((o[i].flags & ~(uint64_t)3) == 0);
             CHECK(o[i].base % 8 == 0);
         }
+        /* The module's first object in a section has a red zone before it. */
+        CHECK(o[0].flags & YVMRT_OBJ_REDZONE_BEFORE);
         CHECK(strcmp((const char *)o[0].base, "hello, linker") == 0);
         const uint8_t *table = (const uint8_t *)o[1].base;
         const char *p;
