@@ -16,7 +16,7 @@
 #                     to "" to test the generator and interpreter alone)
 #   DIFF_TIME=S       start no new seed after S seconds (make fuzz-diff)
 #   DIFF_KEEP=DIR     reduce each mismatch and keep it in DIR (fuzz-diff)
-#   DIFF_VERIFY=N     also check that seeds 1..N verify (default 1000;
+#   DIFF_VERIFY=N     also check that seeds 1..N verify (default 300;
 #                     the seeds run above count already; one case)
 # An engine whose tool is not built is one failure saying so, never a
 # silent pass.
@@ -138,7 +138,7 @@ else
     # Seeds that only have to verify (cheap), up to DIFF_VERIFY.
     vbad=0
     seed=1
-    while [ "$seed" -le "${DIFF_VERIFY:-1000}" ]; do
+    while [ "$seed" -le "${DIFF_VERIFY:-300}" ]; do
         if [ "$seed" -lt "$diff_first" ] || [ "$seed" -gt "$last" ]; then
             p=$SUITE_TMP/verify$seed.yvm
             if ! "$diff_gen" "$seed" --size "$diff_size" > "$p" ||
@@ -152,6 +152,6 @@ else
         fi
         seed=$((seed + 1))
     done
-    [ $vbad -eq 0 ] && pass "seeds 1..${DIFF_VERIFY:-1000} verify"
+    [ $vbad -eq 0 ] && pass "seeds 1..${DIFF_VERIFY:-300} verify"
     [ "$diff_found" -gt 0 ] && echo "46-diff: $diff_found mismatching programs kept in $SUITE_TMP"
 fi
