@@ -121,6 +121,8 @@ typedef enum IrFCond {
 
 const char *ir_icond_name(IrICond c);
 const char *ir_fcond_name(IrFCond c);
+/* The i1 result of `icmp C T a, b` on constants (operands as T's bits). */
+bool ir_icmp_eval(IrICond c, IrType t, uint64_t a, uint64_t b);
 
 /* ---- operands ---- */
 

@@ -126,3 +126,27 @@ void ir_ctx_free(IrCtx *ctx)
     ir_ctx_clear_errors(ctx);
     free(ctx);
 }
+
+bool ir_icmp_eval(IrICond c, IrType t, uint64_t a, uint64_t b)
+{
+    unsigned w = ir_type_bits(t);
+    uint64_t m = ir_type_mask(t);
+    a &= m;
+    b &= m;
+    /* Sign-extended copies for the signed conditions. */
+    uint64_t sign = w < 64 ? (uint64_t)1 << (w - 1) : 0;
+    int64_t sa = (int64_t)(w < 64 ? (a ^ sign) - sign : a);
+    int64_t sb = (int64_t)(w < 64 ? (b ^ sign) - sign : b);
+    switch (c) {
+    case IR_ICMP_EQ: return a == b;
+    case IR_ICMP_NE: return a != b;
+    case IR_ICMP_SLT: return sa < sb;
+    case IR_ICMP_SLE: return sa <= sb;
+    case IR_ICMP_SGT: return sa > sb;
+    case IR_ICMP_SGE: return sa >= sb;
+    case IR_ICMP_ULT: return a < b;
+    case IR_ICMP_ULE: return a <= b;
+    case IR_ICMP_UGT: return a > b;
+    default: return a >= b;
+    }
+}

@@ -116,23 +116,6 @@ static bool fold_int(IrOpcode op, IrType t, uint64_t a, uint64_t b, uint64_t *r)
     return true;
 }
 
-static bool fold_icmp(IrICond c, IrType t, uint64_t a, uint64_t b)
-{
-    unsigned w = ir_type_bits(t);
-    int64_t sa = sx(a, w), sb = sx(b, w);
-    switch (c) {
-    case IR_ICMP_EQ: return a == b;
-    case IR_ICMP_NE: return a != b;
-    case IR_ICMP_SLT: return sa < sb;
-    case IR_ICMP_SLE: return sa <= sb;
-    case IR_ICMP_SGT: return sa > sb;
-    case IR_ICMP_SGE: return sa >= sb;
-    case IR_ICMP_ULT: return a < b;
-    case IR_ICMP_ULE: return a <= b;
-    case IR_ICMP_UGT: return a > b;
-    default: return a >= b;
-    }
-}
 
 static bool fcmp_of(IrFCond c, double x, double y)
 {
@@ -231,7 +214,7 @@ bool opt_fold(const IrInst *in, const uint64_t *v, uint64_t *out)
     case IR_FORM_ICMP:
         if (!ir_type_is_int(t))
             return false;
-        *out = fold_icmp((IrICond)in->cond, t, v[0], v[1]);
+        *out = ir_icmp_eval((IrICond)in->cond, t, v[0], v[1]);
         return true;
     case IR_FORM_FCMP:
         if (t == IR_F32)

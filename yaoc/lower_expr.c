@@ -39,29 +39,10 @@ static IrOperand bin(Lower *L, IrOpcode op, IrType t, IrOperand a, IrOperand b)
 
 /* Constant operands fold, so that checks the compiler can decide leave
  * nothing behind (check_trap drops a constant false). */
-static bool fold_icmp(IrICond c, IrType t, uint64_t a, uint64_t b)
-{
-    unsigned bits = ir_type_bits(t);
-    int64_t sa = (int64_t)(bits < 64 && (a >> (bits - 1)) & 1 ? a | ~UINT64_C(0) << bits : a);
-    int64_t sb = (int64_t)(bits < 64 && (b >> (bits - 1)) & 1 ? b | ~UINT64_C(0) << bits : b);
-    switch (c) {
-    case IR_ICMP_EQ: return a == b;
-    case IR_ICMP_NE: return a != b;
-    case IR_ICMP_SLT: return sa < sb;
-    case IR_ICMP_SLE: return sa <= sb;
-    case IR_ICMP_SGT: return sa > sb;
-    case IR_ICMP_SGE: return sa >= sb;
-    case IR_ICMP_ULT: return a < b;
-    case IR_ICMP_ULE: return a <= b;
-    case IR_ICMP_UGT: return a > b;
-    default: return a >= b;
-    }
-}
-
 static IrOperand icmp(Lower *L, IrICond c, IrType t, IrOperand a, IrOperand b)
 {
     if (a.kind == IR_OPD_CONST && b.kind == IR_OPD_CONST && t != IR_PTR)
-        return ir_opd_int(IR_I1, fold_icmp(c, t, a.bits, b.bits));
+        return ir_opd_int(IR_I1, ir_icmp_eval(c, t, a.bits, b.bits));
     return V(L, ir_build_icmp(L->m, L->f, L->cur->b, c, t, a, b, NULL));
 }
 
