@@ -138,6 +138,7 @@ static bool compile_funcs(CgModule *cg)
                      (cg->opt.exe && strcmp(it->name, "main") == 0);
         bool ok = cg->t->isel(cg, i, mf) && regalloc(mf, cg->err, sizeof cg->err);
         if (ok) {
+            mir_thread_jumps(mf);
             frame_layout(mf);
             ok = cg->t->emit(cg, mf);
         }

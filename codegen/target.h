@@ -18,6 +18,7 @@
 #include "ir.h"
 
 struct MFunc;
+struct MInst;
 struct CgModule;
 
 /* Register classes: every virtual and physical register is in one. */
@@ -51,6 +52,11 @@ typedef struct Target {
     /* Opcode facts. */
     MOpShape (*shape)(const struct MFunc *f, uint16_t op, unsigned nops);
     bool (*is_move)(uint16_t op);   /* a plain register copy (for hints) */
+    bool (*is_jump)(uint16_t op);   /* an unconditional jump to its label */
+    /* OUT becomes a store of physical register PREG (of class C) to frame
+     * slot SLOT, or a load from it: the register allocator saves values
+     * kept in caller-saved registers around the calls they live across. */
+    void (*spill_inst)(struct MInst *out, bool store, MRegClass c, uint32_t preg, uint32_t slot);
     /* Passes. */
     bool (*isel)(struct CgModule *cg, uint32_t item, struct MFunc *out);
     bool (*emit)(struct CgModule *cg, struct MFunc *f); /* after RA + frame */

@@ -49,6 +49,14 @@ MOpShape x86_shape(const MFunc *f, uint16_t op, unsigned nops)
 }
 
 bool x86_is_move(uint16_t op) { return op == X86_MOV || op == X86_MOVAPS; }
+static bool x86_is_jump(uint16_t op) { return op == X86_JMP; }
+
+static void x86_spill_inst(MInst *out, bool store, MRegClass c, uint32_t preg, uint32_t slot)
+{
+    *out = (MInst){.op = c == MRC_FLOAT ? X86_MOVSS_SD : X86_MOV, .size = 8, .nops = 2};
+    out->ops[store ? 0 : 1] = mo_slot(slot, 0);
+    out->ops[store ? 1 : 0] = mo_reg(preg);
+}
 
 #define GPR_CALLER (XBIT(X86_RAX) | XBIT(X86_RCX) | XBIT(X86_RDX) | XBIT(X86_RSI) | \
                     XBIT(X86_RDI) | XBIT(X86_R8) | XBIT(X86_R9) | XBIT(X86_R10) | XBIT(X86_R11))
@@ -69,6 +77,8 @@ const Target x86_64_target = {
     .nscratch = 2,
     .shape = x86_shape,
     .is_move = x86_is_move,
+    .is_jump = x86_is_jump,
+    .spill_inst = x86_spill_inst,
     .isel = x86_isel,
     .emit = x86_emit,
     .emit_module_end = x86_emit_module_end,

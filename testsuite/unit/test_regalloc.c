@@ -39,9 +39,12 @@ static uint64_t simulate(const MFunc *f)
                     s.reg[r] = 0xdeadbeef00ull + (uint64_t)r;
             continue;
         }
-        uint64_t src = in->ops[1].kind == MO_IMM ? (uint64_t)in->ops[1].imm
-                                                 : *loc(&s, f, in->ops[1].reg);
-        uint64_t *d = loc(&s, f, in->ops[0].reg);
+        /* Saves around calls address frame slots. */
+        uint64_t src = in->ops[1].kind == MO_IMM   ? (uint64_t)in->ops[1].imm
+                       : in->ops[1].kind == MO_MEM ? s.slot[in->ops[1].reg]
+                                                   : *loc(&s, f, in->ops[1].reg);
+        uint64_t *d = in->ops[0].kind == MO_MEM ? &s.slot[in->ops[0].reg]
+                                                : loc(&s, f, in->ops[0].reg);
         if (in->op == X86_MOV)
             *d = src;
         else if (in->op == X86_ADD)
@@ -63,7 +66,7 @@ static MInst *ins2(MFunc *f, uint16_t op, MOperand a, MOperand b)
 
 /* N values defined up front, all live until they are summed at the end
  * (after an optional call); returns the function. */
-static MFunc *pressure(unsigned n, bool call)
+static MFunc *pressure_reps(unsigned n, bool call, unsigned reps)
 {
     MFunc *f = mir_func_new(&x86_64_target, "t");
     mir_block_new(f);
@@ -80,12 +83,15 @@ static MFunc *pressure(unsigned n, bool call)
     }
     uint32_t acc = mir_vreg_new(f, MRC_INT);
     ins2(f, X86_MOV, mo_reg(acc), mo_imm(0));
-    for (unsigned i = 0; i < n; i++)
-        ins2(f, X86_ADD, mo_reg(acc), mo_reg(v[i]));
+    for (unsigned r = 0; r < reps; r++)
+        for (unsigned i = 0; i < n; i++)
+            ins2(f, X86_ADD, mo_reg(acc), mo_reg(v[i]));
     ins2(f, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(acc));
     free(v);
     return f;
 }
+
+static MFunc *pressure(unsigned n, bool call) { return pressure_reps(n, call, 1); }
 
 static uint64_t expect_sum(unsigned n)
 {
@@ -153,6 +159,25 @@ START_TEST(many_values_across_call)
 }
 END_TEST
 
+/* Ten values used three times each after a call: five fit the
+ * callee-saved registers; saving the other five around the one call
+ * (a store and a load) is cheaper than reloading them at every use, so
+ * nothing is spilled and the caller-saved ones survive the call. */
+START_TEST(caller_saved_values_saved_around_call)
+{
+    MFunc *f = pressure_reps(10, true, 3);
+    char err[128];
+    ck_assert(regalloc(f, err, sizeof err));
+    ck_assert_uint_eq(count_spilled(f), 0);
+    unsigned caller = 0;
+    for (uint32_t v = 0; v < 10; v++)
+        caller += (x86_64_target.caller_saved >> f->assign[v]) & 1;
+    ck_assert_uint_eq(caller, 5);
+    ck_assert_uint_eq(simulate(f), 3 * expect_sum(10));
+    mir_func_free(f);
+}
+END_TEST
+
 START_TEST(copy_hint_coalesces)
 {
     /* v1 = 5; v2 = v1; rax = v2: both copies should become no-ops. */
@@ -170,6 +195,82 @@ START_TEST(copy_hint_coalesces)
 }
 END_TEST
 
+static MInst *insb(MFunc *f, uint32_t b, uint16_t op, MOperand x, MOperand y)
+{
+    MInst *in = mir_append(f, b, op, 8);
+    in->nops = 2;
+    in->ops[0] = x;
+    in->ops[1] = y;
+    return in;
+}
+
+static void jump(MFunc *f, uint32_t b, uint32_t to, int cc)
+{
+    MInst *in = mir_append(f, b, cc < 0 ? X86_JMP : X86_JCC, 0);
+    in->nops = 1;
+    in->ops[0] = mo_label(to);
+    if (cc >= 0)
+        in->cc = (uint8_t)cc;
+}
+
+/* A counted loop: i = 0; loop: t = i; t += 1; i = t; if i < 10 loop.
+ * i is dead between its copy to t and its new value, so the two share a
+ * register and the back edge's copy disappears. */
+START_TEST(loop_parameter_shares_register)
+{
+    MFunc *f = mir_func_new(&x86_64_target, "t");
+    uint32_t b0 = mir_block_new(f), b1 = mir_block_new(f), b2 = mir_block_new(f);
+    uint32_t i = mir_vreg_new(f, MRC_INT), t = mir_vreg_new(f, MRC_INT);
+    insb(f, b0, X86_MOV, mo_reg(i), mo_imm(0));
+    jump(f, b0, b1, -1);
+    insb(f, b1, X86_MOV, mo_reg(t), mo_reg(i));
+    insb(f, b1, X86_ADD, mo_reg(t), mo_imm(1));
+    insb(f, b1, X86_MOV, mo_reg(i), mo_reg(t));
+    insb(f, b1, X86_CMP, mo_reg(i), mo_imm(10));
+    jump(f, b1, b1, X86_CC_L);
+    jump(f, b1, b2, -1);
+    insb(f, b2, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(i));
+    char err[128];
+    ck_assert(regalloc(f, err, sizeof err));
+    ck_assert_uint_ne(f->assign[i - MIR_FIRST_VREG], MIR_NOREG);
+    ck_assert_uint_eq(f->assign[i - MIR_FIRST_VREG], f->assign[t - MIR_FIRST_VREG]);
+    mir_func_free(f);
+}
+END_TEST
+
+/* Fourteen values live over a loop (more than the 12 allocatable
+ * registers); the one the loop uses keeps a register although it lives
+ * longest, and some value used once outside is spilled instead. */
+START_TEST(loop_uses_outweigh_length)
+{
+    MFunc *f = mir_func_new(&x86_64_target, "t");
+    uint32_t b0 = mir_block_new(f), b1 = mir_block_new(f), b2 = mir_block_new(f);
+    uint32_t v[13], hot = mir_vreg_new(f, MRC_INT), k = mir_vreg_new(f, MRC_INT);
+    insb(f, b0, X86_MOV, mo_reg(hot), mo_imm(3));
+    insb(f, b0, X86_MOV, mo_reg(k), mo_imm(0));
+    for (unsigned j = 0; j < 13; j++) {
+        v[j] = mir_vreg_new(f, MRC_INT);
+        insb(f, b0, X86_MOV, mo_reg(v[j]), mo_imm(j));
+    }
+    jump(f, b0, b1, -1);
+    for (unsigned j = 0; j < 3; j++)
+        insb(f, b1, X86_ADD, mo_reg(k), mo_reg(hot));
+    insb(f, b1, X86_CMP, mo_reg(k), mo_imm(100));
+    jump(f, b1, b1, X86_CC_L);
+    jump(f, b1, b2, -1);
+    for (unsigned j = 0; j < 13; j++)
+        insb(f, b2, X86_ADD, mo_reg(k), mo_reg(v[j]));
+    insb(f, b2, X86_ADD, mo_reg(k), mo_reg(hot));
+    insb(f, b2, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(k));
+    char err[128];
+    ck_assert(regalloc(f, err, sizeof err));
+    ck_assert_uint_ne(f->assign[hot - MIR_FIRST_VREG], MIR_NOREG);
+    ck_assert_uint_ne(f->assign[k - MIR_FIRST_VREG], MIR_NOREG);
+    ck_assert_uint_gt(count_spilled(f), 0);
+    mir_func_free(f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("regalloc");
@@ -178,6 +279,9 @@ int main(void)
     tcase_add_test(tc, high_pressure_spills_correctly);
     tcase_add_test(tc, values_across_call_use_callee_saved);
     tcase_add_test(tc, many_values_across_call);
+    tcase_add_test(tc, caller_saved_values_saved_around_call);
+    tcase_add_test(tc, loop_parameter_shares_register);
+    tcase_add_test(tc, loop_uses_outweigh_length);
     tcase_add_test(tc, copy_hint_coalesces);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
