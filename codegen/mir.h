@@ -52,6 +52,11 @@ typedef struct MBlock {
     MInst *insts;
     uint32_t n, cap;
     uint32_t label;    /* the emitter's label id (= block index) */
+    /* Layout (the emitter's block order): blocks are placed by group (the
+     * IR block they were selected from), then by index; cold blocks (rare
+     * paths such as NaN fix-ups) after all others. */
+    uint32_t group;
+    bool cold;
 } MBlock;
 
 typedef enum MSlotKind { MSLOT_ALLOCA, MSLOT_SPILL, MSLOT_SAVE, MSLOT_TEMP } MSlotKind;
@@ -127,12 +132,20 @@ void mir_liveness_free(MLiveness *lv);
 static inline bool mlive_has(const uint64_t *set, uint32_t r)
 { return (set[r >> 6] >> (r & 63)) & 1; }
 
+/* ---- loops.c ---- */
+/* DEPTH[b] (nblocks entries): how many loops hold block b. */
+void mir_loop_depth(const MFunc *f, uint8_t *depth);
+
 /* ---- regalloc.c ---- */
 /* Linear scan over live intervals with move hints; fixed physical
  * register ranges (argument set-up, results, division, calls' clobbers)
  * are respected; values live across a call only get callee-saved
  * registers. Afterwards every vreg has `assign` or `spill`. */
 bool regalloc(MFunc *f, char *err, size_t errlen);
+
+/* ---- jumps.c ---- */
+/* After allocation: branches to blocks that only jump on go straight on. */
+void mir_thread_jumps(MFunc *f);
 
 /* ---- frame.c ---- */
 void frame_layout(MFunc *f);

@@ -4,12 +4,15 @@
  * prologue and epilogue, the out-of-line trap stubs and bounds-check slow
  * paths; then backend-asm's x86_assemble_func or x86_print_func.
  *
- * Bounds checks (X86P_CHECK): the shadow bytes of the first and last
- * byte are tested inline; when either is not 0 (or 0x40 for a read) a
- * stub at the end of the function calls the module's register-preserving
- * helper (__yvmcc_check_read/_write, emitted once per module), which
- * calls the runtime's __yvm_check_read/_write and returns if the access
- * is fine after all.
+ * Blocks are laid out by MBlock.group and index, cold blocks last; a
+ * jump to the block laid out next is dropped.
+ *
+ * Bounds checks (X86P_CHECK): one shadow load tests every granule the
+ * access can touch (the first and the next); when it is not clear a stub
+ * at the end of the function tests the first and last byte's shadow and
+ * then calls the module's register-preserving helper
+ * (__yvmcc_check_read/_write, emitted once per module), which calls the
+ * runtime's exact check and returns if the access is fine after all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@ typedef struct Em {
     X86Func xf;
     size_t cap;
     uint32_t block;              /* the block being emitted */
+    uint32_t next;               /* the block laid out after it, or MIR_NOREG */
     int32_t trap_label[NREASONS];
     CheckStub *stubs;
     uint32_t nstubs, capstubs;
@@ -158,19 +162,25 @@ static void trap_jump(Em *e, uint8_t cc, int reason)
     o1(e, X86_JCC, 0, xlabel((uint32_t)e->trap_label[reason]))->cc = cc;
 }
 
-static void shadow_test(Em *e, X86Operand addr_disp, bool write, uint32_t slow)
+/* Test the shadow byte of the address ADDR_DISP (r10 is clobbered);
+ * not clear (0, or 0x40 for a read): jump to FAIL. */
+static void shadow_test(Em *e, X86Operand addr_disp, bool write, uint32_t fail)
 {
     o2(e, X86_LEA, 8, xreg(X86_R10), addr_disp);
     o2(e, X86_SHR, 8, xreg(X86_R10), ximm(YVMRT_SHADOW_SCALE));
-    o2(e, X86_MOVZX, 4, xreg(X86_R10), xmem(X86_R10, X86_NOREG, 1, (int32_t)YVMRT_SHADOW_OFFSET))
-        ->size2 = 1;
-    if (write)
-        o2(e, X86_TEST, 4, xreg(X86_R10), xreg(X86_R10));
-    else
-        o2(e, X86_AND, 4, xreg(X86_R10), ximm(0xbf));
-    o1(e, X86_JCC, 0, xlabel(slow))->cc = X86_CC_NE;
+    o2(e, X86_TEST, 1, xmem(X86_R10, X86_NOREG, 1, (int32_t)YVMRT_SHADOW_OFFSET),
+       ximm(write ? 0xff : 0xbf));
+    o1(e, X86_JCC, 0, xlabel(fail))->cc = X86_CC_NE;
 }
 
+/* The inline check: one shadow load. A 1-byte access tests its granule's
+ * shadow byte; a 2..8-byte access (at most two granules) tests the
+ * shadow bytes of its first granule and the next one together, so any
+ * access whose granules are all clear passes. Anything else (and an
+ * address at or beyond 2^47, which has no shadow) goes to the slow
+ * stub, which handles the common spurious case inline (a one-granule
+ * access next to a non-clear granule: the end of an object) before
+ * calling the exact check. */
 static void emit_check(Em *e, Scratch *s, const MInst *in)
 {
     X86Operand m = conv_mem(e, s, &in->ops[0]);
@@ -194,10 +204,44 @@ static void emit_check(Em *e, Scratch *s, const MInst *in)
     o2(e, X86_MOV, 8, xreg(X86_R10), xreg(X86_R11));
     o2(e, X86_SHR, 8, xreg(X86_R10), ximm(47));
     o1(e, X86_JCC, 0, xlabel(st->slow))->cc = X86_CC_NE;
-    shadow_test(e, xmem(X86_R11, X86_NOREG, 1, 0), write, st->slow);
-    shadow_test(e, xmem(X86_R11, X86_NOREG, 1, (int32_t)size - 1), write, st->slow);
+    o2(e, X86_MOV, 8, xreg(X86_R10), xreg(X86_R11));
+    o2(e, X86_SHR, 8, xreg(X86_R10), ximm(YVMRT_SHADOW_SCALE));
+    X86Operand sh = xmem(X86_R10, X86_NOREG, 1, (int32_t)YVMRT_SHADOW_OFFSET);
+    if (size == 1) {
+        o2(e, X86_TEST, 1, sh, ximm(write ? 0xff : 0xbf));
+    } else {
+        o2(e, X86_MOVZX, 4, xreg(X86_R10), sh)->size2 = 2;
+        if (write)
+            o2(e, X86_TEST, 4, xreg(X86_R10), xreg(X86_R10));
+        else
+            o2(e, X86_TEST, 4, xreg(X86_R10), ximm(0xbfbf));
+    }
+    o1(e, X86_JCC, 0, xlabel(st->slow))->cc = X86_CC_NE;
     place(e, st->back);
     e->cg->used_check_helpers = true;
+}
+
+/* The out-of-line part of a check (address in r11). For 2..8 bytes the
+ * shadow of the first and the last byte are tested first: when both are
+ * clear the access is fine (the inline test failed only because of the
+ * other granule). Otherwise the register-preserving helper decides and
+ * returns when the access is fine after all. */
+static void emit_check_stub(Em *e, const CheckStub *st)
+{
+    place(e, st->slow);
+    if (st->size > 1) {
+        uint32_t call = new_label(e);
+        o2(e, X86_MOV, 8, xreg(X86_R10), xreg(X86_R11));
+        o2(e, X86_SHR, 8, xreg(X86_R10), ximm(47));
+        o1(e, X86_JCC, 0, xlabel(call))->cc = X86_CC_NE;
+        shadow_test(e, xmem(X86_R11, X86_NOREG, 1, 0), st->write, call);
+        shadow_test(e, xmem(X86_R11, X86_NOREG, 1, (int32_t)st->size - 1), st->write, call);
+        o1(e, X86_JMP, 0, xlabel(st->back));
+        place(e, call);
+    }
+    o2(e, X86_MOV, 4, xreg(X86_R10), ximm(st->size));
+    o1(e, X86_CALL, 8, xsym(st->write ? "__yvmcc_check_write" : "__yvmcc_check_read"));
+    o1(e, X86_JMP, 0, xlabel(st->back));
 }
 
 static void epilogue(Em *e)
@@ -226,7 +270,7 @@ static void lower(Em *e, const MInst *in)
         emit_check(e, &s, in);
         return;
     case X86_JMP:
-        if (in->ops[0].kind == MO_LABEL && (uint32_t)in->ops[0].imm == e->block + 1)
+        if (in->ops[0].kind == MO_LABEL && (uint32_t)in->ops[0].imm == e->next)
             return;
         break;
     default:
@@ -301,6 +345,33 @@ static void lower(Em *e, const MInst *in)
 
 static const char *trap_fn = "__yvm_trap";
 
+static int cmp_layout(const void *pa, const void *pb, void *arg)
+{
+    const MFunc *f = arg;
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    const MBlock *x = &f->blocks[a], *y = &f->blocks[b];
+    if (x->cold != y->cold)
+        return x->cold ? 1 : -1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* The emission order of F's blocks: each IR block followed by the blocks
+ * instruction selection made inside it, cold blocks last. Block 0 stays
+ * first (it follows the prologue). */
+static uint32_t *layout_order(const MFunc *f)
+{
+    uint32_t *order = malloc((f->nblocks + 1) * sizeof *order);
+    if (!order)
+        exit(1);
+    for (uint32_t b = 0; b < f->nblocks; b++)
+        order[b] = b;
+    if (f->nblocks > 1)
+        qsort_r(order + 1, f->nblocks - 1, sizeof *order, cmp_layout, (void *)f);
+    return order;
+}
+
 bool x86_emit(CgModule *cg, MFunc *f)
 {
     Em e = {.cg = cg, .f = f};
@@ -329,15 +400,18 @@ bool x86_emit(CgModule *cg, MFunc *f)
     for (uint32_t p = 0; p < f->target->npregs; p++)
         if ((f->used_callee_saved >> p) & 1)
             o2(&e, X86_MOV, 8, slot_mem(&e, f->save_slot[p], 0), xreg((int)p));
-    for (uint32_t b = 0; b < f->nblocks && !cg->failed; b++) {
+    uint32_t *order = layout_order(f);
+    for (uint32_t k = 0; k < f->nblocks && !cg->failed; k++) {
+        uint32_t b = order[k];
         e.block = b;
+        e.next = k + 1 < f->nblocks ? order[k + 1] : MIR_NOREG;
         place(&e, b);
         const MBlock *bl = &f->blocks[b];
         for (uint32_t i = 0; i < bl->n; i++) {
             const MInst *in = &bl->insts[i], *nx = i + 1 < bl->n ? &bl->insts[i + 1] : NULL;
             /* `jcc next; jmp X` -> `j!cc X` (falls through to next). */
             if (in->op == X86_JCC && nx && nx->op == X86_JMP && in->ops[0].kind == MO_LABEL &&
-                (uint32_t)in->ops[0].imm == b + 1 && nx->ops[0].kind == MO_LABEL) {
+                (uint32_t)in->ops[0].imm == e.next && nx->ops[0].kind == MO_LABEL) {
                 o1(&e, X86_JCC, 0, xlabel((uint32_t)nx->ops[0].imm))->cc = in->cc ^ 1;
                 i++;
                 continue;
@@ -346,12 +420,8 @@ bool x86_emit(CgModule *cg, MFunc *f)
         }
     }
     /* Out-of-line paths. */
-    for (uint32_t k = 0; k < e.nstubs; k++) {
-        place(&e, e.stubs[k].slow);
-        o2(&e, X86_MOV, 4, xreg(X86_R10), ximm(e.stubs[k].size));
-        o1(&e, X86_CALL, 8, xsym(e.stubs[k].write ? "__yvmcc_check_write" : "__yvmcc_check_read"));
-        o1(&e, X86_JMP, 0, xlabel(e.stubs[k].back));
-    }
+    for (uint32_t k = 0; k < e.nstubs; k++)
+        emit_check_stub(&e, &e.stubs[k]);
     for (int r = 0; r < NREASONS; r++)
         if (e.trap_label[r] >= 0) {
             place(&e, (uint32_t)e.trap_label[r]);
@@ -369,6 +439,7 @@ bool x86_emit(CgModule *cg, MFunc *f)
             x86_print_func(cg->asm_out, &e.xf);
         }
     }
+    free(order);
     free(e.xf.insts);
     free(e.stubs);
     return ok;

@@ -11,7 +11,10 @@
  * canonical NaNs after every float operation that can make one, bounds
  * checks before every load and store (emit.c expands X86P_CHECK).
  * Control flow inside one IR instruction (NaN canonicalisation, uitofp
- * of u64, fptoui to u64) uses extra machine blocks.
+ * of u64, fptoui to u64) uses extra machine blocks of the same layout
+ * group; the rare paths among them are cold (laid out last). An access
+ * through a statically known object (alloca or symbol plus offsets) is
+ * checked by comparing its offset with the object's size.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,8 @@ typedef struct Isel {
     uint32_t cur;        /* current machine block */
     uint32_t *vreg;      /* IR value -> vreg */
     uint32_t *nuses;     /* IR value -> use count */
+    uint32_t *addr_uses; /* IR value -> uses as a load/store address */
+    uint32_t group;      /* IR block being selected (MBlock.group of new blocks) */
     const IrInst **def;  /* IR value -> defining instruction (or NULL) */
     bool has_allocas;
     bool checks;         /* bounds checks on loads and stores */
@@ -48,7 +53,18 @@ static MInst *E0(Isel *S, uint16_t op, uint8_t size) { return E(S, op, size, 0, 
 static MInst *E1(Isel *S, uint16_t op, uint8_t size, MOperand a) { return E(S, op, size, 1, a, mo_imm(0)); }
 static MInst *E2(Isel *S, uint16_t op, uint8_t size, MOperand a, MOperand b) { return E(S, op, size, 2, a, b); }
 
+static void call_rt(Isel *S, const char *sym, unsigned n, const uint32_t *regs);
 static uint32_t newv(Isel *S, MRegClass c) { return mir_vreg_new(S->mf, c); }
+
+/* A machine block inside the IR block being selected; COLD ones (rare
+ * paths) are laid out at the end of the function. */
+static uint32_t new_block(Isel *S, bool cold)
+{
+    uint32_t b = mir_block_new(S->mf);
+    S->mf->blocks[b].group = S->group;
+    S->mf->blocks[b].cold = cold;
+    return b;
+}
 static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 static void trapif(Isel *S, X86Cond cc, int reason)
@@ -162,7 +178,7 @@ static void cmp_imm64(Isel *S, uint32_t r, int64_t v)
 static void canon_nan(Isel *S, uint32_t r, IrType t)
 {
     uint8_t sz = t == IR_F32 ? 4 : 8;
-    uint32_t fix = mir_block_new(S->mf), done = mir_block_new(S->mf);
+    uint32_t fix = new_block(S, true), done = new_block(S, false);
     E2(S, X86_UCOMIS, sz, mo_reg(r), mo_reg(r));
     MInst *j = E1(S, X86_JCC, 0, mo_label(fix));
     j->cc = X86_CC_P;
@@ -204,6 +220,11 @@ static void sel_binary_int(Isel *S, const IrInst *in)
                 E2(S, X86_LEA, 8, mo_reg(d), mo_mem(ra, MIR_NOREG, 1, mb.imm));
             else
                 E2(S, X86_LEA, 8, mo_reg(d), mo_mem(ra, mb.reg, 1, 0));
+            return;
+        }
+        if (op == IR_SUB && S->mf->opt > 0 && t == IR_I64 && a->kind == IR_OPD_VALUE &&
+            mb.kind == MO_IMM && mb.imm != INT32_MIN) {
+            E2(S, X86_LEA, 8, mo_reg(d), mo_mem(ra, MIR_NOREG, 1, -mb.imm));
             return;
         }
         E2(S, X86_MOV, sz, mo_reg(d), mo_reg(ra));
@@ -279,7 +300,7 @@ static void sel_binary_int(Isel *S, const IrInst *in)
         if (sgn && (!bconst || bv == mask)) {
             /* MIN / -1 at this width. */
             int64_t min = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
-            uint32_t ok = mir_block_new(S->mf), chk = mir_block_new(S->mf);
+            uint32_t ok = new_block(S, false), chk = new_block(S, true);
             E2(S, X86_CMP, 8, mo_reg(rb), mo_imm(-1));
             MInst *j = E1(S, X86_JCC, 0, mo_label(ok));
             j->cc = X86_CC_NE;
@@ -484,8 +505,8 @@ static void sel_conv(Isel *S, const IrInst *in)
         uint8_t fsz = to == IR_F32 ? 4 : 8;
         if (in->op == IR_UITOFP && from == IR_I64) {
             uint32_t x = reg_of(S, a);
-            uint32_t big = mir_block_new(S->mf), small = mir_block_new(S->mf),
-                     done = mir_block_new(S->mf);
+            uint32_t big = new_block(S, true), small = new_block(S, false),
+                     done = new_block(S, false);
             E2(S, X86_TEST, 8, mo_reg(x), mo_reg(x));
             MInst *j = E1(S, X86_JCC, 0, mo_label(big));
             j->cc = X86_CC_S;
@@ -532,8 +553,8 @@ static void sel_conv(Isel *S, const IrInst *in)
         }
         fp_range_trap(S, x, from, lo, incl, hi);
         if (!sgn && bits == 64) {
-            uint32_t big = mir_block_new(S->mf), small = mir_block_new(S->mf),
-                     done = mir_block_new(S->mf);
+            uint32_t big = new_block(S, true), small = new_block(S, false),
+                     done = new_block(S, false);
             uint64_t twop63 = from == IR_F32 ? 0x5f000000u : 0x43e0000000000000ull;
             uint32_t c = float_const(S, from, twop63);
             E2(S, X86_UCOMIS, fsz, mo_reg(x), mo_reg(c));
@@ -581,6 +602,19 @@ static void sel_conv(Isel *S, const IrInst *in)
 
 /* ---- memory ---- */
 
+/* True when a load or store through the result of the ptradd D becomes
+ * an addressing mode (addr_of below), so the pointer itself need not be
+ * computed for it. */
+static bool folds_into_address(const Isel *S, const IrInst *d)
+{
+    if (S->mf->opt == 0 || !d || d->op != IR_PTRADD)
+        return false;
+    if (d->opd[1].kind == IR_OPD_CONST)
+        return fits32((int64_t)d->opd[1].bits) &&
+               (d->opd[0].kind == IR_OPD_SYMBOL || d->opd[0].kind == IR_OPD_VALUE);
+    return d->opd[1].kind == IR_OPD_VALUE && d->opd[0].kind == IR_OPD_VALUE;
+}
+
 /* The address of an IR pointer operand as a memory operand (folding a
  * ptradd with a constant offset at -O1). */
 static MOperand addr_of(Isel *S, const IrOperand *p, int64_t extra)
@@ -604,46 +638,114 @@ static MOperand addr_of(Isel *S, const IrOperand *p, int64_t extra)
     return mo_mem(reg_of(S, p), MIR_NOREG, 1, extra);
 }
 
-/* True when the access of SIZE bytes through P is statically known to be
- * inside a live object: P is a constant-offset ptradd chain from an
- * alloca of this function or a data/global symbol (a store needs a
- * global). Anything else, including a statically out-of-range access,
- * keeps the dynamic check, whose slow path traps. */
-static bool static_ok(Isel *S, const IrOperand *p, unsigned size, bool write)
+/* The object a pointer is known to point into: P is a ptradd chain
+ * (constant offsets adding up to OFF, at most one dynamic offset DYN)
+ * from an alloca of this function or a data/global symbol. A pointer
+ * never leaves the object it came from, so an access through P is in
+ * bounds exactly when OFF + DYN lies in [0, size - access size]. */
+typedef struct KnownBase {
+    bool known;
+    bool readonly;          /* a `data` item */
+    uint64_t size;          /* the object's size */
+    int64_t off;
+    const IrOperand *dyn;   /* an IR value, or NULL */
+} KnownBase;
+
+static KnownBase known_base(const Isel *S, const IrOperand *p)
 {
-    int64_t off = 0;
+    KnownBase k = {.known = false};
     for (int depth = 0; depth < 64; depth++) {
         if (p->kind == IR_OPD_SYMBOL) {
             const IrItem *it = &S->m->items[p->index];
-            if (it->kind != IR_ITEM_DATA || (write && !it->data->is_global))
-                return false;
-            uint64_t n = ir_data_size(it->data);
-            return off >= 0 && (uint64_t)off + size <= n;
+            if (it->kind != IR_ITEM_DATA)
+                return (KnownBase){.known = false};
+            k.known = true;
+            k.readonly = !it->data->is_global;
+            k.size = ir_data_size(it->data);
+            return k;
         }
         if (p->kind != IR_OPD_VALUE)
-            return false;
+            return (KnownBase){.known = false};
         const IrInst *d = S->def[p->index];
-        if (!d)
-            return false;
-        if (d->op == IR_ALLOCA)
-            return off >= 0 && (uint64_t)off + size <= d->imm;
-        if (d->op != IR_PTRADD || d->opd[1].kind != IR_OPD_CONST)
-            return false;
-        int64_t c = (int64_t)d->opd[1].bits;
-        if (c > ((int64_t)1 << 40) || c < -((int64_t)1 << 40))
-            return false;
-        off += c;
+        if (d && d->op == IR_ALLOCA && d->imm <= ((uint64_t)1 << 36)) {
+            k.known = true;
+            k.size = d->imm;
+            return k;
+        }
+        if (!d || d->op != IR_PTRADD)
+            return (KnownBase){.known = false};
+        const IrOperand *o = &d->opd[1];
+        if (o->kind == IR_OPD_CONST) {
+            int64_t c = (int64_t)o->bits;
+            if (c > ((int64_t)1 << 40) || c < -((int64_t)1 << 40))
+                return (KnownBase){.known = false};
+            k.off += c;
+        } else if (o->kind == IR_OPD_VALUE && !k.dyn) {
+            k.dyn = o;
+        } else {
+            return (KnownBase){.known = false};
+        }
         p = &d->opd[0];
     }
-    return false;
+    return (KnownBase){.known = false};
 }
 
-static void check(Isel *S, MOperand addr, unsigned size, bool write)
+/* An unconditional trap (the code after it is never reached). */
+static void trap_now(Isel *S, int reason)
+{
+    uint32_t r = int_const(S, (uint64_t)reason);
+    call_rt(S, "__yvm_trap", 1, &r);
+}
+
+static void shadow_check(Isel *S, MOperand addr, unsigned size, bool write)
+{
+    MInst *c = E1(S, X86P_CHECK, 8, addr);
+    c->aux = (int64_t)size | ((int64_t)write << 32);
+}
+
+/* The bounds check of an access of SIZE bytes through P (at ADDR).
+ * Through a known object: nothing when a constant offset is inside it
+ * (-O1), one unsigned compare of a dynamic offset against its size, or
+ * an unconditional trap; a write into `data` traps after the bounds
+ * test (out of bounds wins). Otherwise: the shadow check (X86P_CHECK). */
+static void check(Isel *S, const IrOperand *p, MOperand addr, unsigned size, bool write)
 {
     if (!S->checks)
         return;
-    MInst *c = E1(S, X86P_CHECK, 8, addr);
-    c->aux = (int64_t)size | ((int64_t)write << 32);
+    KnownBase k = known_base(S, p);
+    if (!k.known) {
+        shadow_check(S, addr, size, write);
+        return;
+    }
+    if (k.size < size) {
+        trap_now(S, YVMRT_TRAP_BOUNDS);
+        return;
+    }
+    uint64_t last = k.size - size; /* the largest valid offset */
+    if (!k.dyn) {
+        if (k.off < 0 || (uint64_t)k.off > last)
+            trap_now(S, YVMRT_TRAP_BOUNDS);
+        else if (write && k.readonly)
+            trap_now(S, YVMRT_TRAP_READONLY);
+        else if (S->mf->opt == 0)
+            shadow_check(S, addr, size, write);
+        return;
+    }
+    uint32_t x = reg_of(S, k.dyn);
+    if (k.off != 0) {
+        uint32_t t = newv(S, MRC_INT);
+        if (fits32(k.off)) {
+            E2(S, X86_LEA, 8, mo_reg(t), mo_mem(x, MIR_NOREG, 1, k.off));
+        } else {
+            E2(S, X86_MOV, 8, mo_reg(t), mo_reg(int_const(S, (uint64_t)k.off)));
+            E2(S, X86_ADD, 8, mo_reg(t), mo_reg(x));
+        }
+        x = t;
+    }
+    cmp_imm64(S, x, (int64_t)last);
+    trapif(S, X86_CC_A, YVMRT_TRAP_BOUNDS);
+    if (write && k.readonly)
+        trap_now(S, YVMRT_TRAP_READONLY);
 }
 
 static void sel_load(Isel *S, const IrInst *in)
@@ -651,8 +753,7 @@ static void sel_load(Isel *S, const IrInst *in)
     IrType t = (IrType)in->type;
     uint32_t d = S->vreg[in->result];
     MOperand m = addr_of(S, &in->opd[0], 0);
-    if (S->mf->opt == 0 || !static_ok(S, &in->opd[0], ir_type_size(t), false))
-        check(S, m, ir_type_size(t), false);
+    check(S, &in->opd[0], m, ir_type_size(t), false);
     switch (t) {
     case IR_I1: E2(S, X86_MOVZX, 4, mo_reg(d), m)->size2 = 1; E2(S, X86_AND, 4, mo_reg(d), mo_imm(1)); break;
     case IR_I8: E2(S, X86_MOVZX, 4, mo_reg(d), m)->size2 = 1; break;
@@ -676,8 +777,7 @@ static void sel_store(Isel *S, const IrInst *in)
     else
         val = mo_reg(reg_of(S, v));
     MOperand m = addr_of(S, &in->opd[1], 0);
-    if (S->mf->opt == 0 || !static_ok(S, &in->opd[1], size, true))
-        check(S, m, size, true);
+    check(S, &in->opd[1], m, size, true);
     if (is_fl(t) && val.kind == MO_REG)
         E2(S, X86_MOVSS_SD, (uint8_t)size, m, val);
     else
@@ -882,13 +982,19 @@ static void edge_moves(Isel *S, const IrTarget *tg)
     free(done);
 }
 
+/* Layout group of blocks placed after every IR block's own (not cold). */
+#define FAR_GROUP (UINT32_MAX - 1)
+
 /* The machine block to jump to for TG: the target itself, or a new edge
- * block holding the argument moves. */
-static uint32_t edge_block(Isel *S, const IrTarget *tg)
+ * block holding the argument moves, laid out after the current IR block
+ * or (FAR) after all of them. */
+static uint32_t edge_block(Isel *S, const IrTarget *tg, bool far)
 {
     if (!tg->nargs)
         return tg->block;
-    uint32_t save = S->cur, e = mir_block_new(S->mf);
+    uint32_t save = S->cur, e = new_block(S, false);
+    if (far)
+        S->mf->blocks[e].group = FAR_GROUP;
     S->cur = e;
     edge_moves(S, tg);
     E1(S, X86_JMP, 0, mo_label(tg->block));
@@ -915,7 +1021,15 @@ static void sel_term(Isel *S, const IrInst *in, const IrInst *prev, bool fuse)
         E1(S, X86_JMP, 0, mo_label(in->tgt[0].block));
         return;
     case IR_CONDBR: {
-        uint32_t tb = edge_block(S, &in->tgt[0]), fb = edge_block(S, &in->tgt[1]);
+        /* When one side is the next IR block without arguments, it falls
+         * through and an edge block of the other side goes far, unless
+         * that edge is this block's own loop back edge (falling into its
+         * moves then saves a taken jump per iteration). */
+        uint32_t here = S->group;
+        bool t_next = in->tgt[0].block == here + 1 && !in->tgt[0].nargs;
+        bool f_next = in->tgt[1].block == here + 1 && !in->tgt[1].nargs;
+        uint32_t tb = edge_block(S, &in->tgt[0], f_next && in->tgt[0].block != here);
+        uint32_t fb = edge_block(S, &in->tgt[1], t_next && in->tgt[1].block != here);
         X86Cond cc;
         if (fuse) {
             cc = emit_icmp(S, prev);
@@ -938,7 +1052,7 @@ static void sel_term(Isel *S, const IrInst *in, const IrInst *prev, bool fuse)
         uint32_t v = reg_of(S, &in->opd[0]);
         for (uint32_t k = 1; k < in->ntgt; k++) {
             uint64_t key = in->keys[k - 1] & ir_type_mask(t);
-            uint32_t tb = edge_block(S, &in->tgt[k]);
+            uint32_t tb = edge_block(S, &in->tgt[k], false);
             if (sz == 4 || fits32((int64_t)key))
                 E2(S, X86_CMP, sz, mo_reg(v), mo_imm(sz == 4 ? (int32_t)(uint32_t)key : (int64_t)key));
             else
@@ -1009,7 +1123,7 @@ static void sel_alloca(Isel *S, const IrInst *in, bool entry)
         if (sz >= 4096) {
             /* Touch every page on the way down so the guard page traps. */
             uint32_t cnt = int_const(S, sz / 4096);
-            uint32_t loop = mir_block_new(S->mf), after = mir_block_new(S->mf);
+            uint32_t loop = new_block(S, false), after = new_block(S, false);
             E1(S, X86_JMP, 0, mo_label(loop));
             S->cur = loop;
             E2(S, X86_SUB, 8, mo_reg(XR(X86_RSP)), mo_imm(4096));
@@ -1107,6 +1221,9 @@ static void sel_inst(Isel *S, const IrInst *in, bool entry)
         return;
     case IR_FORM_PTRADD: {
         const IrOperand *p = &in->opd[0], *off = &in->opd[1];
+        /* Only used as the address of loads and stores, which fold it. */
+        if (S->addr_uses[in->result] == S->nuses[in->result] && folds_into_address(S, in))
+            return;
         if (off->kind == IR_OPD_CONST && fits32((int64_t)off->bits)) {
             E2(S, X86_LEA, 8, mo_reg(d), addr_of(S, p, (int64_t)off->bits));
         } else {
@@ -1144,6 +1261,9 @@ static void count_uses(Isel *S)
             for (uint32_t k = 0; k < in->nopd; k++)
                 if (in->opd[k].kind == IR_OPD_VALUE)
                     S->nuses[in->opd[k].index]++;
+            unsigned ap = in->op == IR_LOAD ? 0 : in->op == IR_STORE ? 1 : UINT32_MAX;
+            if (ap < in->nopd && in->opd[ap].kind == IR_OPD_VALUE)
+                S->addr_uses[in->opd[ap].index]++;
             for (uint32_t k = 0; k < in->ntgt; k++)
                 for (uint32_t a = 0; a < in->tgt[k].nargs; a++)
                     if (in->tgt[k].args[a].kind == IR_OPD_VALUE)
@@ -1159,15 +1279,18 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     S.vreg = malloc((f->nvals + 1) * sizeof *S.vreg);
     S.nuses = calloc(f->nvals + 1, sizeof *S.nuses);
     S.def = calloc(f->nvals + 1, sizeof *S.def);
-    if (!S.vreg || !S.nuses || !S.def)
+    S.addr_uses = calloc(f->nvals + 1, sizeof *S.addr_uses);
+    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses)
         exit(1);
     S.checks = true;
     for (uint32_t v = 0; v < f->nvals; v++)
         S.vreg[v] = mir_vreg_new(mf, cls((IrType)f->vals[v].type));
     count_uses(&S);
     mf->has_allocas = S.has_allocas;
-    for (uint32_t b = 0; b < f->nblocks; b++)
-        mir_block_new(mf);
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        uint32_t mb = mir_block_new(mf);
+        mf->blocks[mb].group = b;
+    }
     /* Parameters. */
     S.cur = 0;
     X86ArgLoc *locs = malloc((f->nparams + 1) * sizeof *locs);
@@ -1199,6 +1322,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
         const IrBlock *bl = f->blocks[b];
         if (b > 0)
             S.cur = b; /* block 0 continues after the parameter code */
+        S.group = b;
         for (uint32_t i = 0; i < bl->ninsts && !cg->failed; i++) {
             const IrInst *in = &bl->insts[i];
             if (ir_op_is_terminator((IrOpcode)in->op)) {
@@ -1221,6 +1345,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     }
     free(S.vreg);
     free(S.nuses);
+    free(S.addr_uses);
     free(S.def);
     return !cg->failed;
 }
