@@ -24,13 +24,18 @@
  * exactly what they always were) and version 2 for one with rules. */
 #define YVMB_VERSION 1
 #define YVMB_VERSION_RULES 2
+/* Version 3 adds the obligations section (proof obligations, docs/ir.md),
+ * which it must have; its rules section is there only when the module has
+ * rules. The writer writes version 3 only for a module with obligations. */
+#define YVMB_VERSION_OBLIGS 3
 
 /* Section ids, in the order the sections must appear. */
 enum {
     YVMB_SEC_STRINGS = 1, /* every name, trap reason and data string */
     YVMB_SEC_ITEMS = 2,   /* module name, then the items in order */
     YVMB_SEC_RULES = 3,   /* version 2: the rule items' canonical texts */
-    YVMB_SEC_LAST = YVMB_SEC_RULES,
+    YVMB_SEC_OBLIGS = 4,  /* version 3: the proof obligations */
+    YVMB_SEC_LAST = YVMB_SEC_OBLIGS,
 };
 
 /* Item kinds (the first field of an item). */

@@ -21,6 +21,7 @@
  * must be shared, not duplicated per use. Everything lives in the module's
  * arena, so an error path frees it all with ir_module_free(). */
 #include "binary.h"
+#include "oblig.h"
 #include "rule_item.h"
 #include "ir.h"
 
@@ -57,7 +58,7 @@ typedef struct Reader {
 static const char *section_name(int id)
 {
     return id == YVMB_SEC_STRINGS ? "strings" : id == YVMB_SEC_ITEMS ? "items"
-         : id == YVMB_SEC_RULES ? "rules" : "?";
+         : id == YVMB_SEC_RULES ? "rules" : id == YVMB_SEC_OBLIGS ? "obligations" : "?";
 }
 
 /* ---- errors ---- */
@@ -684,6 +685,67 @@ static void rd_rules(Reader *r)
     end_section(r);
 }
 
+/* Version 3: at least one proof obligation, by item, value and block
+ * numbers; every number is checked against the function it names. */
+static void rd_obligs(Reader *r)
+{
+    if (!begin_section(r, YVMB_SEC_OBLIGS))
+        return;
+    size_t off = r->pos;
+    uint32_t n = rd_count(r, 4, "obligation");
+    if (!r->failed && n == 0)
+        fail(r, off, "a version 3 module has at least one obligation");
+    IrFact *facts = NULL;
+    for (uint32_t i = 0; i < n && !r->failed; i++) {
+        off = r->pos;
+        uint32_t item = rd_index(r, r->m->nitems, "item index", "the module has");
+        if (r->failed)
+            break;
+        const IrItem *it = &r->m->items[item];
+        if (it->kind != IR_ITEM_FUNC || it->func->is_extern) {
+            fail(r, off, "obligation for item %" PRIu32 ", which is not a function with a body",
+                 item);
+            break;
+        }
+        const IrFunc *f = it->func;
+        uint32_t value = rd_index(r, f->nvals, "value number", "the function has");
+        off = r->pos;
+        uint64_t op;
+        if (!rd_uleb(r, &op))
+            break;
+        if (op >= IR_OPCODE_COUNT || ir_oblig_plain_op((IrOpcode)op) == IR_OPCODE_COUNT) {
+            fail(r, off, "opcode %" PRIu64 " is not checked arithmetic", op);
+            break;
+        }
+        uint32_t nf = rd_count(r, 2, "fact");
+        free(facts);
+        facts = r->failed ? NULL : calloc(nf + 1, sizeof *facts);
+        if (!r->failed && !facts) {
+            fail(r, off, "out of memory");
+            break;
+        }
+        for (uint32_t k = 0; k < nf && !r->failed; k++) {
+            off = r->pos;
+            uint64_t kind;
+            if (!rd_uleb(r, &kind))
+                break;
+            facts[k].kind = (uint8_t)kind;
+            if (kind == IR_FACT_EDGE) {
+                facts[k].a = rd_index(r, f->nblocks, "block number", "the function has");
+                facts[k].b = rd_index(r, f->nblocks, "block number", "the function has");
+            } else if (kind == IR_FACT_DEF) {
+                facts[k].a = rd_index(r, f->nvals, "value number", "the function has");
+            } else {
+                fail(r, off, "unknown fact kind %" PRIu64, kind);
+            }
+        }
+        if (!r->failed)
+            ir_module_add_oblig(r->m, item, value, (IrOpcode)op, nf, facts);
+    }
+    free(facts);
+    end_section(r);
+}
+
 bool ir_is_binary(const uint8_t *data, size_t len)
 {
     /* The first byte decides: no text file starts with DEL. The rest of
@@ -709,10 +771,11 @@ IrModule *ir_read_binary(IrCtx *ctx, const IrSource *src)
     uint64_t version;
     if (!rd_uleb(&r, &version))
         return NULL;
-    if (version != YVMB_VERSION && version != YVMB_VERSION_RULES) {
+    if (version != YVMB_VERSION && version != YVMB_VERSION_RULES &&
+        version != YVMB_VERSION_OBLIGS) {
         fail(&r, YVMB_MAGIC_LEN,
-             "unsupported version %" PRIu64 " (this reader reads %d and %d)", version,
-             YVMB_VERSION, YVMB_VERSION_RULES);
+             "unsupported version %" PRIu64 " (this reader reads %d to %d)", version,
+             YVMB_VERSION, YVMB_VERSION_OBLIGS);
         return NULL;
     }
 
@@ -720,8 +783,12 @@ IrModule *ir_read_binary(IrCtx *ctx, const IrSource *src)
     r.m->src = src;
     rd_strings(&r);
     rd_items(&r);
-    if (version == YVMB_VERSION_RULES)
+    if (version == YVMB_VERSION_RULES ||
+        (version == YVMB_VERSION_OBLIGS && !r.failed && r.pos < r.len &&
+         r.data[r.pos] == YVMB_SEC_RULES))
         rd_rules(&r);
+    if (version == YVMB_VERSION_OBLIGS)
+        rd_obligs(&r);
     if (!r.failed && r.pos != r.len)
         fail(&r, r.pos, "trailing bytes after the last section");
     if (r.failed) {

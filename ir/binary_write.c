@@ -315,15 +315,36 @@ uint8_t *ir_write_binary(const IrModule *m, size_t *len)
         buf_put(&rules, m->rules[i].text, m->rules[i].len);
     }
 
+    /* Proof obligations (version 3 only): numbers, no names. */
+    Buf obligs = {0};
+    put_uleb(&obligs, m->nobligs);
+    for (uint32_t i = 0; i < m->nobligs; i++) {
+        const IrOblig *o = &m->obligs[i];
+        put_uleb(&obligs, o->item);
+        put_uleb(&obligs, o->value);
+        put_uleb(&obligs, o->op);
+        put_uleb(&obligs, o->nfacts);
+        for (uint32_t k = 0; k < o->nfacts; k++) {
+            put_uleb(&obligs, o->facts[k].kind);
+            put_uleb(&obligs, o->facts[k].a);
+            if (o->facts[k].kind == IR_FACT_EDGE)
+                put_uleb(&obligs, o->facts[k].b);
+        }
+    }
+
     buf_put(&file, YVMB_MAGIC, YVMB_MAGIC_LEN);
-    put_uleb(&file, m->nrules ? YVMB_VERSION_RULES : YVMB_VERSION);
+    put_uleb(&file, m->nobligs ? YVMB_VERSION_OBLIGS
+                    : m->nrules ? YVMB_VERSION_RULES : YVMB_VERSION);
     put_section(&file, YVMB_SEC_STRINGS, strs.data, strs.len);
     put_section(&file, YVMB_SEC_ITEMS, w.out.data, w.out.len);
     if (m->nrules)
         put_section(&file, YVMB_SEC_RULES, rules.data, rules.len);
+    if (m->nobligs)
+        put_section(&file, YVMB_SEC_OBLIGS, obligs.data, obligs.len);
 
-    bool oom = w.out.oom || w.strs.oom || strs.oom || file.oom || rules.oom;
+    bool oom = w.out.oom || w.strs.oom || strs.oom || file.oom || rules.oom || obligs.oom;
     free(rules.data);
+    free(obligs.data);
     free(w.out.data);
     free(w.strs.list);
     free(w.strs.slot);

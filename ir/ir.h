@@ -266,6 +266,32 @@ typedef struct IrRule {
     IrLoc loc;           /* of the `rule` keyword in text input, else 0:0 */
 } IrRule;
 
+/* A proof obligation (docs/ir.md, "Proof obligations"): the plain
+ * `add`/`sub`/`mul` defining `value` in function `item` stands for the
+ * checked operation `op` (addc ... mulcu) that cannot overflow there,
+ * because the listed facts hold where it runs. A fact is an edge `a -> b`
+ * (the condbr ending block a took its arm to block b, so its condition is
+ * true, or false for the false arm) or `def a` (value a equals what its
+ * defining instruction computed). The verifier checks that each fact
+ * holds at the instruction (ir/oblig.c); the prover discharges the claim
+ * (prover/oblig.c). Not a symbol. */
+typedef enum IrFactKind { IR_FACT_EDGE = 0, IR_FACT_DEF = 1 } IrFactKind;
+
+typedef struct IrFact {
+    uint8_t kind;        /* IrFactKind */
+    uint32_t a, b;       /* edge: from block a to block b; def: value a */
+    IrLoc loc;
+} IrFact;
+
+typedef struct IrOblig {
+    uint32_t item;       /* the function (an item with a body) */
+    uint32_t value;      /* the result of the plain instruction */
+    uint16_t op;         /* the checked opcode it stands for: IR_ADDC ... */
+    uint32_t nfacts;
+    IrFact *facts;
+    IrLoc loc;           /* of the `obligation` keyword in text input */
+} IrOblig;
+
 typedef struct IrModule {
     IrCtx *ctx;
     Arena arena;
@@ -275,6 +301,8 @@ typedef struct IrModule {
     IrItem *items;       /* in definition order */
     uint32_t nrules, caprules;
     IrRule *rules;       /* rule items, in definition order (ir/rule_item.c) */
+    uint32_t nobligs, capobligs;
+    IrOblig *obligs;     /* proof obligations, in definition order */
 } IrModule;
 
 /* ---- context ---- */
@@ -299,6 +327,10 @@ IrFunc *ir_extern_new(IrModule *m, const char *name, IrType ret,
  * a message) set, when the text is malformed, holds no rule or several,
  * or names a rule the module already has. ir/rule_item.c. */
 bool ir_module_add_rule(IrModule *m, const char *text, size_t len, char **err);
+
+/* Append a proof obligation (facts copied into the module's arena). */
+IrOblig *ir_module_add_oblig(IrModule *m, uint32_t item, uint32_t value, IrOpcode op,
+                             uint32_t nfacts, const IrFact *facts);
 
 /* Item index of a function (for symbol operands). */
 uint32_t ir_item_of_func(const IrModule *m, const IrFunc *f);

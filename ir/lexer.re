@@ -195,7 +195,7 @@ static bool label_follows(const Lexer *lx, const unsigned char *p)
  * is one token from its keyword at `s` to its closing brace: that
  * language has its own reader (ir/rule_item.c), and no brace of its own,
  * so the first '}' outside a comment ends it. */
-static int scan_rule(Lexer *lx, const unsigned char *s, Token *tok)
+static int scan_rule(Lexer *lx, const unsigned char *s, Token *tok, int kind)
 {
     const unsigned char *p = lx->cur, *first_line_start = lx->line_start;
     uint32_t first_line = lx->line;
@@ -203,7 +203,9 @@ static int scan_rule(Lexer *lx, const unsigned char *s, Token *tok)
         if (p >= lx->end) {
             lx->line = first_line;
             lx->line_start = first_line_start;
-            return lex_error(lx, s, "unterminated rule item: expected '}'");
+            return lex_error(lx, s, kind == TK_RULE
+                                        ? "unterminated rule item: expected '}'"
+                                        : "unterminated obligation item: expected '}'");
         }
         if (*p == 0)
             return lex_error(lx, p, "unexpected byte 0x00");
@@ -222,8 +224,8 @@ static int scan_rule(Lexer *lx, const unsigned char *s, Token *tok)
     }
     lx->cur = p + 1;
     tok->len = (uint32_t)(lx->cur - s);
-    tok->kind = TK_RULE;
-    return TK_RULE;
+    tok->kind = kind;
+    return kind;
 }
 
 int lexer_next(Lexer *lx, Token *tok)
@@ -291,7 +293,11 @@ int lexer_next(Lexer *lx, Token *tok)
         name {
             if (lx->depth == 0 && lx->cur - s == 4 && memcmp(s, "rule", 4) == 0 &&
                 !label_follows(lx, lx->cur))
-                return scan_rule(lx, s, tok);
+                return scan_rule(lx, s, tok, TK_RULE);
+            /* A proof obligation item (docs/ir.md) is scanned the same way. */
+            if (lx->depth == 0 && lx->cur - s == 10 && memcmp(s, "obligation", 10) == 0 &&
+                !label_follows(lx, lx->cur))
+                return scan_rule(lx, s, tok, TK_OBLIG);
             tok->len = (uint32_t)(lx->cur - s);
             tok->kind = word_token((const char *)s, tok->len, &tok->val);
             if (tok->kind != TK_IDENT && label_follows(lx, lx->cur))

@@ -35,7 +35,7 @@
        CALL CALLIND BR CONDBR SWITCH RET TRAP
        IDENT GLOBAL LOCAL INT FLOAT NEGINF STRING
        COMMA LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET COLON EQ ARROW ELLIPSIS
-       RULE.
+       RULE OBLIG.
 
 %type ret_opt {int}
 %type target {int}
@@ -57,6 +57,7 @@ item ::= extern_decl.
 item ::= func_def.
 item ::= data_def.
 item ::= RULE(R).                               { rd_rule(rd, &R); }
+item ::= OBLIG(O).                              { rd_oblig(rd, &O); }
 
 ret_opt(R) ::= .                                { R = IR_VOID; }
 ret_opt(R) ::= ARROW TYPE(T).                   { R = (int)T.val; }

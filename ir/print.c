@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ir.h"
+#include "oblig.h"
 
 /* ---- output buffer ---- */
 
@@ -297,6 +298,22 @@ static const char **assign_names(Arena *a, uint32_t n, const char *const *names,
     return out;
 }
 
+const char **ir_print_value_names(Arena *a, const IrFunc *f)
+{
+    const char **vn = arena_alloc(a, sizeof *vn * (f->nvals + 1));
+    for (uint32_t i = 0; i < f->nvals; i++)
+        vn[i] = f->vals[i].name;
+    return assign_names(a, f->nvals, vn, NULL, true, "");
+}
+
+const char **ir_print_block_names(Arena *a, const IrFunc *f)
+{
+    const char **bn = arena_alloc(a, sizeof *bn * (f->nblocks + 1));
+    for (uint32_t i = 0; i < f->nblocks; i++)
+        bn[i] = f->blocks[i]->name;
+    return assign_names(a, f->nblocks, bn, NULL, false, "bb");
+}
+
 typedef struct Printer {
     Out out;
     Arena names;
@@ -483,14 +500,8 @@ static void put_func(Printer *pr, uint32_t item)
         return;
     }
     /* Value and block names for this function. */
-    const char **vn = arena_alloc(&pr->names, sizeof *vn * (f->nvals + 1));
-    for (uint32_t i = 0; i < f->nvals; i++)
-        vn[i] = f->vals[i].name;
-    pr->vals = assign_names(&pr->names, f->nvals, vn, NULL, true, "");
-    const char **bn = arena_alloc(&pr->names, sizeof *bn * (f->nblocks + 1));
-    for (uint32_t i = 0; i < f->nblocks; i++)
-        bn[i] = f->blocks[i]->name;
-    pr->blocks = assign_names(&pr->names, f->nblocks, bn, NULL, false, "bb");
+    pr->vals = ir_print_value_names(&pr->names, f);
+    pr->blocks = ir_print_block_names(&pr->names, f);
 
     putf(o, "%sfunc @%s(", f->attrs & IR_ATTR_EXPORT ? "export " : "", pr->items[item]);
     for (uint32_t i = 0; i < f->nparams; i++) {
@@ -602,6 +613,37 @@ char *ir_print_module(const IrModule *m, size_t *len)
             put_data(&pr, i);
         any = true;
         after_body = body;
+    }
+    /* Proof obligations, each after a blank line, with the names the
+     * functions were printed with. */
+    const IrFunc *named = NULL;
+    for (uint32_t i = 0; i < m->nobligs; i++) {
+        const IrOblig *ob = &m->obligs[i];
+        if (ob->item >= m->nitems || m->items[ob->item].kind != IR_ITEM_FUNC)
+            continue;
+        const IrFunc *f = m->items[ob->item].func;
+        if (f->is_extern || ob->value >= f->nvals || ob->op >= IR_OPCODE_COUNT)
+            continue;
+        if (f != named) {
+            pr.vals = ir_print_value_names(&pr.names, f);
+            pr.blocks = ir_print_block_names(&pr.names, f);
+            named = f;
+        }
+        if (any)
+            put(&pr.out, "\n");
+        putf(&pr.out, "obligation @%s", pr.items[ob->item]);
+        if (f->target)
+            putf(&pr.out, " target %s", f->target);
+        putf(&pr.out, " %%%s %s {\n", pr.vals[ob->value], ir_op_info[ob->op].name);
+        for (uint32_t k = 0; k < ob->nfacts; k++) {
+            const IrFact *fa = &ob->facts[k];
+            if (fa->kind == IR_FACT_EDGE && fa->a < f->nblocks && fa->b < f->nblocks)
+                putf(&pr.out, "  edge %s -> %s\n", pr.blocks[fa->a], pr.blocks[fa->b]);
+            else if (fa->kind == IR_FACT_DEF && fa->a < f->nvals)
+                putf(&pr.out, "  def %%%s\n", pr.vals[fa->a]);
+        }
+        put(&pr.out, "}\n");
+        any = true;
     }
     /* Rule items last, each after a blank line, as canonical braced text. */
     for (uint32_t i = 0; i < m->nrules; i++) {

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "parser.h"
+#include "oblig.h"
 #include "rule_item.h"
 
 /* ---- small tools: growable arrays and name maps in the scratch arena ---- */
@@ -145,6 +146,7 @@ struct Reader {
 
     NameMap syms;         /* "name" or "name\ntarget" -> item index */
     VEC(SymFix) symfix;
+    VEC(Token) obligs;    /* obligation items, read when the module is */
 
     /* the item being read */
     VEC(Param) params;    /* function, extern or block parameters */
@@ -232,7 +234,10 @@ static bool is_constant_token(int k)
     return k == TK_INT || k == TK_FLOAT || k == TK_NEGINF || k == TK_INF || k == TK_NAN;
 }
 static bool is_attr_token(int k) { return k >= TK_UNSAFE && k <= TK_TARGET; }
-static bool is_item_token(int k) { return (k >= TK_EXTERN && k <= TK_GLOBALKW) || k == TK_RULE; }
+static bool is_item_token(int k)
+{
+    return (k >= TK_EXTERN && k <= TK_GLOBALKW) || k == TK_RULE || k == TK_OBLIG;
+}
 
 static const char *token_phrase(const Reader *rd, int k)
 {
@@ -279,6 +284,7 @@ static const char *token_phrase(const Reader *rd, int k)
     case TK_NEGINF: return "'-inf'";
     case TK_FLOAT: return "number";
     case TK_RULE: return "'rule'";
+    case TK_OBLIG: return "'obligation'";
     default: return "instruction";
     }
 }
@@ -620,6 +626,8 @@ void rd_rule(Reader *rd, const Token *r)
         free(err);
     }
 }
+
+void rd_oblig(Reader *rd, const Token *o) { VPUSH(rd, rd->obligs, *o); }
 
 void rd_param(Reader *rd, const Token *type, const Token *name)
 {
@@ -1141,6 +1149,20 @@ void rd_trap(Reader *rd, const Token *op, const Token *reason)
 
 /* ---- the module's end: symbols and call types ---- */
 
+/* Obligation items name values and blocks of any function in the module. */
+static void read_obligs(Reader *rd)
+{
+    for (uint32_t i = 0; i < rd->obligs.n; i++) {
+        const Token *t = &rd->obligs.v[i];
+        IrLoc loc;
+        char *err;
+        if (!ir_oblig_text_read(rd->m, t->text, t->len, t->loc, &loc, &err)) {
+            add_error(rd, loc, "%s", err ? err : "out of memory");
+            free(err);
+        }
+    }
+}
+
 static void resolve_module(Reader *rd)
 {
     IrModule *m = rd->m;
@@ -1217,6 +1239,8 @@ IrModule *ir_read_text(IrCtx *ctx, const IrSource *src)
     IrParserFree(parser, free);
     if (!rd->stop)
         resolve_module(rd);
+    if (!rd->stop && !rd->errors.n)
+        read_obligs(rd);
 
     if (rd->errors.n)
         qsort(rd->errors.v, rd->errors.n, sizeof *rd->errors.v, error_order);

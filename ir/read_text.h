@@ -61,6 +61,7 @@ void rd_stack_overflow(Reader *rd);
 /* Module items. */
 void rd_module_name(Reader *rd, const Token *s);
 void rd_rule(Reader *rd, const Token *r); /* the whole `rule ... }` text */
+void rd_oblig(Reader *rd, const Token *o); /* `obligation ... }`, read at the end */
 void rd_param(Reader *rd, const Token *type, const Token *name); /* name may be NULL */
 void rd_variadic(Reader *rd);
 void rd_extern(Reader *rd, const Token *name, int ret);

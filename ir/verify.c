@@ -16,6 +16,7 @@
  * Dominance comes from dominators.c. */
 #include "dominators.h"
 #include "ir.h"
+#include "oblig.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -994,6 +995,23 @@ static void check_data_item(Verifier *V, uint32_t i)
     }
 }
 
+/* One proof obligation (ir/oblig.c has the checks; docs/ir.md "Proof
+ * obligations"): without a line, the message names the function. */
+static void check_oblig(Verifier *V, const IrOblig *o)
+{
+    IrLoc where;
+    char *msg = ir_oblig_check(V->m, o, NULL, &where);
+    if (!msg)
+        return;
+    if (!where.line && o->item < V->m->nitems)
+        V->item = &V->m->items[o->item];
+    V->f = V->item ? V->item->func : NULL;
+    err_func(V, where, "%s", msg);
+    V->item = NULL;
+    V->f = NULL;
+    free(msg);
+}
+
 bool ir_verify(const IrModule *m)
 {
     Verifier V = {.m = m, .ok = true, .bi = IR_NONE};
@@ -1028,5 +1046,8 @@ bool ir_verify(const IrModule *m)
         V.f = NULL;
     }
     map_free(&V.items);
+    /* Proof obligations, once the functions they name are known valid. */
+    for (uint32_t i = 0, funcs_ok = V.ok; funcs_ok && i < m->nobligs; i++)
+        check_oblig(&V, &m->obligs[i]);
     return V.ok;
 }

@@ -19,6 +19,15 @@
 
 typedef struct OptCtx OptCtx;
 
+/* Discharges a proof obligation (ir.h IrOblig), dropping from o->facts the
+ * facts the proof did not need; true only when proven (the prover's
+ * oblig_prove behind yvm-opt; docs/opt.md "checkelim"). */
+typedef bool (*OptObligProver)(void *user, const IrModule *m, IrOblig *o);
+/* Does the i1 value cond being `want` imply that o's operation overflows,
+ * given o's (def) facts? (the prover's oblig_prove_link) */
+typedef bool (*OptLinkProver)(void *user, const IrModule *m, const IrOblig *o, uint32_t cond,
+                              bool want);
+
 /* A function pass: true when it changed f. */
 typedef bool (*OptFuncPass)(OptCtx *oc, IrModule *m, IrFunc *f);
 
@@ -37,6 +46,11 @@ struct OptCtx {
     const char *failed;     /* the pass after which verification failed */
     unsigned long changes;  /* functions changed, summed over passes */
     struct OptRules *rules; /* proven rewrite rules (opt/rewrite.h), or NULL */
+    OptObligProver prove_oblig; /* NULL: checkelim removes nothing */
+    OptLinkProver prove_link;   /* NULL: overflow branches stay */
+    void *prove_user;
+    unsigned long checks_removed;   /* checked operations made plain */
+    unsigned long branches_removed; /* overflow branches to a trap removed */
 };
 
 /* The pass table, terminated by a {NULL} entry (opt/pipeline.c). */
@@ -64,5 +78,6 @@ bool opt_dce(OptCtx *oc, IrModule *m, IrFunc *f);         /* dce.c */
 bool opt_gvn(OptCtx *oc, IrModule *m, IrFunc *f);         /* gvn.c */
 bool opt_inline(OptCtx *oc, IrModule *m, IrFunc *f);      /* inline.c */
 bool opt_licm(OptCtx *oc, IrModule *m, IrFunc *f);        /* licm.c */
+bool opt_checkelim(OptCtx *oc, IrModule *m, IrFunc *f);   /* checkelim.c */
 
 #endif

@@ -26,7 +26,7 @@ extern const unsigned long opt_builtin_rules_len;
 
 /* Rewrites of one root, and of one function, at most: a set of rules
  * may loop (a rule and its converse), the budget ends it. */
-enum { MAX_PER_ROOT = 8, MAX_PER_INST = 4 };
+enum { MAX_PER_ROOT = 8, MAX_PER_INST = 4, MAX_ROUNDS = 4 };
 
 struct OptRules {
     IrSource src;          /* the built-in text */
@@ -512,38 +512,55 @@ bool opt_rewrite(OptCtx *oc, IrModule *m, IrFunc *f)
 
     uint32_t *db = NULL, *di = NULL;
     bool stale = true;
-    for (uint32_t b = 0; b < f->nblocks && budget; b++) {
-        for (uint32_t i = 0; i < f->blocks[b]->ninsts && budget; i++) {
-            for (unsigned tries = 0; tries < MAX_PER_ROOT && budget; tries++) {
-                IrInst *in = &f->blocks[b]->insts[i];
-                if (in->op >= IR_OPCODE_COUNT || in->result == IR_NONE ||
-                    first[in->op] == first[in->op + 1])
-                    break;
-                /* Where each value is defined; inserting moves them. */
-                if (stale && !def_map(f, &db, &di)) {
-                    budget = 0;
-                    break;
+    /* Sweeps to a fixpoint: a rewrite may make an earlier instruction (a
+     * user of the rewritten one) match a rule. Bounded by MAX_ROUNDS and
+     * by the budget, so rules that undo each other still stop. */
+    bool again = true;
+    for (unsigned round = 0; again && round < MAX_ROUNDS && budget; round++) {
+        again = false;
+        if (round > 0) {
+            /* The next sweep sees the last one's copies and deletions,
+             * and the map covers the values the last one made. */
+            if (sub.any)
+                edit_subst_apply(&sub, f);
+            edit_sweep(f);
+            edit_subst_free(&sub);
+            edit_subst_init(&sub, f);
+            stale = true;
+        }
+        for (uint32_t b = 0; b < f->nblocks && budget; b++) {
+            for (uint32_t i = 0; i < f->blocks[b]->ninsts && budget; i++) {
+                for (unsigned tries = 0; tries < MAX_PER_ROOT && budget; tries++) {
+                    IrInst *in = &f->blocks[b]->insts[i];
+                    if (in->op >= IR_OPCODE_COUNT || in->result == IR_NONE ||
+                        first[in->op] == first[in->op + 1])
+                        break;
+                    /* Where each value is defined; inserting moves them. */
+                    if (stale && !def_map(f, &db, &di)) {
+                        budget = 0;
+                        break;
+                    }
+                    stale = false;
+                    mt.def_block = db;
+                    mt.def_inst = di;
+                    bool done = false;
+                    /* The bounds are read once: a rewrite may kill the root. */
+                    uint32_t lo = first[in->op], hi = first[in->op + 1];
+                    for (uint32_t k = lo; k < hi && !done; k++) {
+                        mt.r = by_op[k];
+                        done = try_rule(&mt, m, f, b, i, &sub);
+                    }
+                    if (!done)
+                        break;
+                    stale = true;
+                    changed = again = true;
+                    rs->applied++;
+                    budget--;
+                    /* Go on at the rewritten root (it may match again). */
+                    i += mt.r->ntgt - 1;
+                    if (f->blocks[b]->insts[i].op == EDIT_DEAD_OP)
+                        break;
                 }
-                stale = false;
-                mt.def_block = db;
-                mt.def_inst = di;
-                bool done = false;
-                /* The bounds are read once: a rewrite may kill the root. */
-                uint32_t lo = first[in->op], hi = first[in->op + 1];
-                for (uint32_t k = lo; k < hi && !done; k++) {
-                    mt.r = by_op[k];
-                    done = try_rule(&mt, m, f, b, i, &sub);
-                }
-                if (!done)
-                    break;
-                stale = true;
-                changed = true;
-                rs->applied++;
-                budget--;
-                /* Go on at the rewritten root (it may match again). */
-                i += mt.r->ntgt - 1;
-                if (f->blocks[b]->insts[i].op == EDIT_DEAD_OP)
-                    break;
             }
         }
     }

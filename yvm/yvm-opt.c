@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../prover/oblig.h"
 #include "opt.h"
 #include "prover.h"
 #include "rewrite.h"
@@ -33,15 +34,64 @@ static const ToolInfo info = {
     "  --check            verify the module after every pass\n"
     "  --time             print the CPU time the passes took to stderr\n"
     "Passes: simplifycfg mem2reg sccp copyprop dce gvn inline licm rewrite\n"
-    "(docs/opt.md describes each and why it keeps the semantics).\n"
+    "checkelim (docs/opt.md describes each and why it keeps the semantics).\n"
     "Rules shipped in the module are proven first (docs/rules.md); a wrong\n"
-    "one is an error with its counterexample (exit 1).\n",
+    "one is an error with its counterexample (exit 1). So are the module's\n"
+    "proof obligations (docs/ir.md); with --check, the output's are proven\n"
+    "again before it is written.\n",
 };
 
 /* OptRuleProver for the rules a module ships. */
 static bool prove_rule(void *cache_dir, const Rule *r, char **why)
 {
     return prover_prove_one(r, cache_dir, why);
+}
+
+/* OptObligProver for checkelim: prove, keeping only the facts used. */
+static bool prove_oblig(void *prover, const IrModule *m, IrOblig *o)
+{
+    char *msg = NULL;
+    ProofStatus st = oblig_prove(prover, m, o, true, &msg);
+    if (getenv("YVM_OPT_DEBUG") && msg)
+        fprintf(stderr, "checkelim: %s\n", msg);
+    free(msg);
+    return st == PROOF_PROVED;
+}
+
+/* OptLinkProver for checkelim's overflow branches. */
+static bool prove_link(void *prover, const IrModule *m, const IrOblig *o, uint32_t cond,
+                       bool want)
+{
+    char *msg = NULL;
+    ProofStatus st = oblig_prove_link(prover, m, o, cond, want, &msg);
+    if (getenv("YVM_OPT_DEBUG") && msg)
+        fprintf(stderr, "checkelim: %s\n", msg);
+    free(msg);
+    return st == PROOF_PROVED;
+}
+
+/* Prove every obligation of m again; report each failure (located when
+ * it came from text). True when all are proven. */
+static bool discharge_all(ObligProver *prover, IrModule *m, const char *after)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < m->nobligs; i++) {
+        IrOblig *o = &m->obligs[i];
+        char *msg = NULL;
+        if (oblig_prove(prover, m, o, false, &msg) == PROOF_PROVED)
+            continue;
+        ok = false;
+        const char *fname = o->item < m->nitems ? m->items[o->item].name : "?";
+        if (after)
+            fprintf(stderr, "yvm-opt: error: after %s, in '@%s': %s\n", after, fname,
+                    msg ? msg : "out of memory");
+        else if (o->loc.line)
+            ir_error(m->ctx, m->src, o->loc, "%s", msg ? msg : "out of memory");
+        else
+            ir_error_plain(m->ctx, m->src, "in '@%s': %s", fname, msg ? msg : "out of memory");
+        free(msg);
+    }
+    return ok;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -140,15 +190,30 @@ int main(int argc, char **argv)
         char *cache = prover_default_cache_dir();
         bool rules_ok = oc.rules && opt_rules_add_module(oc.rules, m, prove_rule, cache);
         free(cache);
-        if (!rules_ok)
+        /* The module's proof obligations must hold before anything uses
+         * them; checkelim makes new ones through the same prover. */
+        ObligProver *prover = oblig_prover_new(PROVER_OBLIG_RLIMIT);
+        ObligProver *checker = oblig_prover_new(PROVER_OBLIG_CHECK_RLIMIT);
+        oc.prove_oblig = prove_oblig;
+        oc.prove_link = prove_link;
+        oc.prove_user = prover;
+        if (!rules_ok || !prover || !checker || !discharge_all(checker, m, NULL))
             status = EXIT_INPUT_ERROR;
         else
             status = passes ? run_passes(&oc, passes) : opt_run_pipeline(&oc) ? 0 : EXIT_OPT_BUG;
+        if (status == 0 && oc.check && !discharge_all(checker, m, "optimisation")) {
+            oc.failed = "checkelim";
+            status = EXIT_OPT_BUG;
+        }
+        oblig_prover_free(prover);
+        oblig_prover_free(checker);
         opt_rules_free(oc.rules);
         oc.rules = NULL;
         double t1 = now_ms();
         if (timing)
-            fprintf(stderr, "yvm-opt: %.3f ms CPU\n", t1 - t0);
+            fprintf(stderr, "yvm-opt: %.3f ms CPU; checkelim: %lu checked operations made "
+                    "plain, %lu overflow branches removed\n", t1 - t0, oc.checks_removed,
+                    oc.branches_removed);
         if (status == 0 && !ir_verify(m)) {
             oc.failed = passes ? "--passes" : "the pipeline";
             status = EXIT_OPT_BUG;

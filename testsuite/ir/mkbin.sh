@@ -79,8 +79,8 @@ case_ bin-only-del "byte 1: error: unexpected end of file" \
     7f
 case_ bin-bad-magic "byte 3: error: bad magic (not a yvm binary module)" \
     7f 59 56 58 01 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
-case_ bin-bad-version "byte 4: error: unsupported version 3 (this reader reads 1 and 2)" \
-    7f 59 56 4d 03 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
+case_ bin-bad-version "byte 4: error: unsupported version 4 (this reader reads 1 to 3)" \
+    7f 59 56 4d 04 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
 case_ bin-no-sections "byte 5: error: missing section 1 (strings)" \
     $HEAD
 case_ bin-section-order "byte 5: error: expected section 1 (strings), found section id 2" \
@@ -136,3 +136,14 @@ case_ bin-block-index "byte 41: error: block number 5 out of range (the function
 # i1 constants are 0 or -1 (sign-extended): 1 is out of range.
 case_ bin-const-range "byte 42: error: constant 1 out of range for i1" \
     $HEAD $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY 33 04 00 01 02 01 01 00
+
+# Version 3: proof obligations (section 4) after the items.
+V3="7f 59 56 4d 03"
+case_ bin-oblig-missing "byte 44: error: missing section 4 (obligations)" \
+    $V3 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET
+case_ bin-oblig-empty "byte 46: error: a version 3 module has at least one obligation" \
+    $V3 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET 04 01 00
+case_ bin-oblig-item "byte 47: error: item index 5 out of range (the module has 1)" \
+    $V3 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET 04 05 01 05 00 0d 00
+case_ bin-oblig-value "byte 48: error: value number 0 out of range (the function has 0)" \
+    $V3 $STRINGS $ITEMS_HEAD $MOD $FUNC $BODY $RET 04 05 01 00 00 0d 00

@@ -80,4 +80,47 @@ else
     else
         fail "tool: malformed input is a located error, exit 1" "exit $st" "$(head -n 3 "$SUITE_TMP/bad.err")"
     fi
+    # Proof obligations (docs/ir.md, docs/opt.md "checkelim"). A false one
+    # (testsuite/oblig/false-*.yvm, hand-edited) is an input error whose
+    # first line starts with the file's `; expect:` text (the values of
+    # the counterexample follow), exit 1.
+    opt_abs=$(cd "$(dirname "$YVM_OPT")" && pwd)/$(basename "$YVM_OPT")
+    for t in "$srcdir"/testsuite/oblig/false-*.yvm; do
+        [ -f "$t" ] || continue
+        name=oblig/$(basename "$t" .yvm)
+        want=$(sed -n '1s/^; expect: //p' "$t")
+        (cd "$(dirname "$t")" && "$opt_abs" -O0 "$(basename "$t")") > /dev/null 2> "$SUITE_TMP/false.err"
+        st=$?
+        got=$(head -n 1 "$SUITE_TMP/false.err")
+        case $got in
+        "$want"*) if [ $st -eq 1 ]; then pass "$name: rejected"; else
+                  fail "$name: rejected" "exit $st, want 1"; fi ;;
+        *) fail "$name: rejected" "exit $st" "got:  $got" "want: $want..." ;;
+        esac
+    done
+    # What checkelim writes is proven again by --check (also after the
+    # dce and simplifycfg that follow it at -O2), in text and in binary,
+    # and reads back to the same module.
+    t=$opt_dir/checkelim/false-arm.yvm
+    if "$YVM_OPT" --check -O2 "$t" -o "$SUITE_TMP/ce.yvmb" && "$YVM_OPT" --check -O2 "$t" -o "$SUITE_TMP/ce.yvm" \
+        && "$YVM_DIS" "$SUITE_TMP/ce.yvmb" -o "$SUITE_TMP/ce2.yvm" && cmp -s "$SUITE_TMP/ce.yvm" "$SUITE_TMP/ce2.yvm" \
+        && grep -q '^obligation @f ' "$SUITE_TMP/ce.yvm" \
+        && "$YVM_OPT" --check -O0 "$SUITE_TMP/ce.yvmb" -o "$SUITE_TMP/ce3.yvm" && cmp -s "$SUITE_TMP/ce.yvm" "$SUITE_TMP/ce3.yvm"; then
+        pass "tool: -O2 output's obligations round-trip and are proven again"
+    else
+        fail "tool: -O2 output's obligations round-trip and are proven again"
+    fi
+    # When another pass changes a function, its obligations are checked
+    # and proven again; those that name deleted values go (dce deletes the
+    # unused %i2 of @f here; its other two obligations stay).
+    t=$srcdir/testsuite/ir/valid/obligations.yvm
+    if "$YVM_OPT" --check --passes=sccp,dce "$t" > "$SUITE_TMP/drop.yvm" \
+        && [ "$(grep -c '^obligation @sum' "$SUITE_TMP/drop.yvm")" -eq 1 ] \
+        && [ "$(grep -c '^obligation @f %' "$SUITE_TMP/drop.yvm")" -eq 2 ] \
+        && ! grep -q '^obligation @f %i2' "$SUITE_TMP/drop.yvm" \
+        && [ "$(grep -c '^obligation @f target' "$SUITE_TMP/drop.yvm")" -eq 1 ]; then
+        pass "tool: obligations that no longer hold after a pass are dropped"
+    else
+        fail "tool: obligations that no longer hold after a pass are dropped" "$(grep '^obligation' "$SUITE_TMP/drop.yvm")"
+    fi
 fi

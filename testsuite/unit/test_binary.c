@@ -810,8 +810,8 @@ START_TEST(t_located_errors)
     } while (0)
     DAMAGE(0, 'm', "0: error: bad magic (not a yvm binary module)");
     DAMAGE(3, 'X', "3: error: bad magic (not a yvm binary module)");
-    DAMAGE(4, 0x03, "4: error: unsupported version 3 (this reader reads 1 and 2)");
-    DAMAGE(4, 0x81, "4: error: unsupported version 129 (this reader reads 1 and 2)");
+    DAMAGE(4, 0x04, "4: error: unsupported version 4 (this reader reads 1 to 3)");
+    DAMAGE(4, 0x81, "4: error: unsupported version 129 (this reader reads 1 to 3)");
     DAMAGE(5, 0x02, "5: error: expected section 1 (strings), found section id 2");
     DAMAGE(6, 0x7f, "6: error: section 1 (strings) length 127 exceeds the 34 bytes left");
     DAMAGE(6, 0x0c, "18: error: unused bytes at the end of section 1 (strings)");
