@@ -217,7 +217,19 @@ static IrOperand mul_checked(Lower *L, const Type *t, IrOperand a, IrOperand b, 
         check_trap(L, fail, R_OVERFLOW, loc);
         return r;
     }
-    /* Neither constant: r / a must give b back. */
+    /* Neither constant. Both factors within 32 bits (signed: -2^31 to
+     * 2^31 - 1) cannot overflow: one compare each, and only otherwise
+     * the exact test, r / a must give b back (a division). */
+    IrOperand small =
+        sg ? and1(L, icmp(L, IR_ICMP_ULT, IR_I64, bin(L, IR_ADD, IR_I64, a, I64(INT64_C(1) << 31)),
+                          I64(INT64_C(1) << 32)),
+                  icmp(L, IR_ICMP_ULT, IR_I64, bin(L, IR_ADD, IR_I64, b, I64(INT64_C(1) << 31)),
+                       I64(INT64_C(1) << 32)))
+           : icmp(L, IR_ICMP_ULT, IR_I64, bin(L, IR_OR, IR_I64, a, b), I64(INT64_C(1) << 32));
+    SsaBlock *exact = new_block(L, "mulcheck"), *done = new_block(L, "mulok");
+    ssa_condbr(&L->ssa, L->cur, small, done, 0, NULL, exact, 0, NULL);
+    ssa_seal(&L->ssa, exact);
+    L->cur = exact;
     IrOperand az = icmp(L, IR_ICMP_EQ, IR_I64, a, I64(0));
     IrOperand fail;
     if (sg) {
@@ -236,6 +248,9 @@ static IrOperand mul_checked(Lower *L, const Type *t, IrOperand a, IrOperand b, 
                     icmp(L, IR_ICMP_NE, IR_I64, q, b));
     }
     check_trap(L, fail, R_OVERFLOW, loc);
+    ssa_br(&L->ssa, L->cur, done, 0, NULL);
+    ssa_seal(&L->ssa, done);
+    L->cur = done;
     return r;
 }
 
@@ -266,6 +281,34 @@ static IrOperand compare(Lower *L, Op op, const Type *t, IrOperand a, IrOperand 
     return icmp(L, c, type_ir(t), a, b);
 }
 
+/* a + c or a - c for a constant c overflows exactly when a is beyond one
+ * bound: a single compare the code generator fuses with its branch (the
+ * general test needs two xors, an and and a sign test). */
+static void const_overflow_check(Lower *L, IrType it, unsigned bits, bool sg, IrOperand a,
+                                 IrOperand c, bool sub, IrLoc loc)
+{
+    int64_t smax = bits == 64 ? INT64_MAX : ((int64_t)1 << (bits - 1)) - 1, smin = -smax - 1;
+    uint64_t umax = bits == 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1;
+    IrOperand fail;
+    if (!sg) {
+        uint64_t uc = c.bits & umax; /* only additions come here */
+        if (uc == 0)
+            return;
+        fail = icmp(L, IR_ICMP_UGT, it, a, icst(it, (int64_t)(umax - uc)));
+    } else {
+        int64_t v = const_sval(c, bits);
+        if (v == 0)
+            return;
+        if (sub)
+            fail = v > 0 ? icmp(L, IR_ICMP_SLT, it, a, icst(it, smin + v))
+                         : icmp(L, IR_ICMP_SGT, it, a, icst(it, smax + v));
+        else
+            fail = v > 0 ? icmp(L, IR_ICMP_SGT, it, a, icst(it, smax - v))
+                         : icmp(L, IR_ICMP_SLT, it, a, icst(it, smin - v));
+    }
+    check_trap(L, fail, R_OVERFLOW, loc);
+}
+
 IrOperand binop(Lower *L, Op op, const Type *t, IrOperand a, IrOperand b, IrLoc loc)
 {
     IrType it = type_ir(t);
@@ -283,7 +326,16 @@ IrOperand binop(Lower *L, Op op, const Type *t, IrOperand a, IrOperand b, IrLoc 
     case OP_SUBW: return bin(L, IR_SUB, it, a, b);
     case OP_MULW: return bin(L, IR_MUL, it, a, b);
     case OP_ADD: {
+        if (is_const_opd(a) && !is_const_opd(b)) {
+            IrOperand x = a;
+            a = b;
+            b = x;
+        }
         IrOperand r = bin(L, IR_ADD, it, a, b);
+        if (is_const_opd(b) && !is_const_opd(a)) {
+            const_overflow_check(L, it, bits, sg, a, b, false, loc);
+            return r;
+        }
         IrOperand fail = sg ? icmp(L, IR_ICMP_SLT, it,
                                    bin(L, IR_AND, it, bin(L, IR_XOR, it, a, r),
                                        bin(L, IR_XOR, it, b, r)), icst(it, 0))
@@ -293,6 +345,10 @@ IrOperand binop(Lower *L, Op op, const Type *t, IrOperand a, IrOperand b, IrLoc 
     }
     case OP_SUB: {
         IrOperand r = bin(L, IR_SUB, it, a, b);
+        if (sg && is_const_opd(b) && !is_const_opd(a)) {
+            const_overflow_check(L, it, bits, sg, a, b, true, loc);
+            return r;
+        }
         IrOperand fail = sg ? icmp(L, IR_ICMP_SLT, it,
                                    bin(L, IR_AND, it, bin(L, IR_XOR, it, a, b),
                                        bin(L, IR_XOR, it, a, r)), icst(it, 0))

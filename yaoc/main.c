@@ -16,6 +16,7 @@
 
 #include "codegen/codegen.h"
 #include "config.h"
+#include "opt/opt.h"
 #include "tool.h"
 #include "yao.h"
 
@@ -28,7 +29,9 @@ static const ToolInfo yaoc_info = {
             "  -o FILE        write the output to FILE ('-': standard output)\n"
             "  (default)      build a native executable (default output: main)\n"
             "  -c             compile to an ELF object file (default output: main.o)\n"
-            "  -O0 -O1 -O2    optimisation level of the code generator (default -O1)\n"
+            "  -O0 -O1 -O2    optimisation level: the IR optimiser's, then the code\n"
+            "                 generator's (default -O1 for native code; --emit-ir\n"
+            "                 writes the IR unoptimised unless a level is given)\n"
             "  --check        only check the program\n"
             "  --stdlib DIR   read std.* modules from DIR instead of the built-in copy\n",
 };
@@ -91,7 +94,7 @@ int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *stdlib_dir = NULL;
     bool emit_ir = false, object = false, check_only = false;
-    int opt = 1;
+    int opt = -1; /* not given */
     char **extra = calloc((size_t)argc, sizeof *extra);
     int nextra = 0;
     if (!extra)
@@ -157,10 +160,17 @@ int main(int argc, char **argv)
                         "(a compiler bug; please report it)\n");
         goto done;
     }
+    /* The IR optimiser first (-O2 runs the code generator's -O1). */
+    int level = opt >= 0 ? opt : emit_ir ? 0 : 1;
+    if (level > 0 && !opt_module(m, level)) {
+        fprintf(stderr, "yaoc: internal error: the optimiser broke the IR "
+                        "(a compiler bug; please report it)\n");
+        goto done;
+    }
     if (!emit_ir) {
         if (!output)
             output = out_name = default_output(input, object ? ".o" : "");
-        if (output && build_native(m, argv[0], output, object, opt))
+        if (output && build_native(m, argv[0], output, object, level))
             status = 0;
         goto done;
     }

@@ -1,6 +1,6 @@
 /* yvm-cc.c - the native compiler driver:
  *
- *     yvm-cc IN [-o OUT] [-c | -S] [-O0 | -O1] [-l LIB] [-L DIR]
+ *     yvm-cc IN [-o OUT] [-c | -S] [-O0 | -O1 | -O2] [-l LIB] [-L DIR]
  *
  * IN (.yvm text or .yvmb binary) is read and verified, then compiled for
  * x86-64: with -S to GNU assembler text, with -c to an ELF object (names
@@ -15,17 +15,19 @@
 #include <string.h>
 
 #include "codegen/codegen.h"
+#include "opt/opt.h"
 #include "tool.h"
 
 static const ToolInfo info = {
-    "yvm-cc", "IN [-o OUT] [-c | -S] [-O0 | -O1] [-l LIB] [-L DIR]",
+    "yvm-cc", "IN [-o OUT] [-c | -S] [-O0 | -O1 | -O2] [-l LIB] [-L DIR]",
     "Compile a Yvm IR module (text or binary) to native x86-64 code.\n"
     "  -o OUT    output file (default: a.out, IN.o with -c, IN.s with -S;\n"
     "            '-' is stdout for -S)\n"
     "  -c        write an ELF object (link it with C; exported functions\n"
     "            are global symbols)\n"
     "  -S        write GNU assembler text\n"
-    "  -O0, -O1  optimisation level (default -O1)\n"
+    "  -O0, -O1  code generator level (default -O1)\n"
+    "  -O2       the IR optimiser's -O2 (yvm-opt) first, then -O1\n"
     "  -l LIB, -L DIR  passed to the linker\n"
     "Executables link libyvmrt.a found through $YVM_RUNTIME_DIR, next to\n"
     "yvm-cc in a build tree, or in the installed library directory.\n",
@@ -76,8 +78,10 @@ int main(int argc, char **argv)
                 asm_text = true;
             } else if (strcmp(a, "-O0") == 0) {
                 opt = 0;
-            } else if (strcmp(a, "-O1") == 0 || strcmp(a, "-O") == 0 || strcmp(a, "-O2") == 0) {
+            } else if (strcmp(a, "-O1") == 0 || strcmp(a, "-O") == 0) {
                 opt = 1;
+            } else if (strcmp(a, "-O2") == 0) {
+                opt = 2;
             } else if ((a[1] == 'l' || a[1] == 'L')) {
                 if (a[2]) {
                     link[nlink++] = a;
@@ -114,8 +118,11 @@ int main(int argc, char **argv)
     IrModule *m = tool_read_module(ctx, in, &src);
     if (!m) {
         status = EXIT_INPUT_ERROR;
+    } else if (opt >= 2 && !opt_module(m, 2)) {
+        fprintf(stderr, "yvm-cc: internal error: the optimiser broke the module\n");
+        status = EXIT_INPUT_ERROR;
     } else {
-        CgOptions co = {.opt = opt, .exe = false};
+        CgOptions co = {.opt = opt > 0, .exe = false};
         char err[600] = "";
         bool ok;
         char *owned = NULL;

@@ -11,7 +11,9 @@
 # yaoc runs in testsuite/yao, so trap locations read NAME.yao:L:C; the
 # program runs in a scratch directory of its own as `yvm-run NAME.yvm`,
 # so args[0] is NAME.yvm and files it makes stay out of the source tree.
-# Then it is compiled natively and must behave the same (yao_native).
+# Then it is compiled natively at each level of YAO_LEVELS (default
+# "-O1 -O2": the IR optimiser's pipelines, then the code generator) and
+# must behave the same (yao_native).
 
 yao_dir=$srcdir/testsuite/yao
 yao_tmo=
@@ -25,15 +27,17 @@ yao_field() {
 # The same program compiled natively (`yaoc NAME.yao -o ...`) must give
 # the same results. The executable is named NAME.yvm and run through PATH,
 # so that args[0] reads the same as under yvm-run. YAO_NATIVE=no skips it.
+# $5 is the optimisation level.
 yao_native() {
     if [ "${YAO_NATIVE:-yes}" = no ]; then
         pass "$1"
         return
     fi
+    rm -rf "$2.n"
     mkdir -p "$2.n"
     # shellcheck disable=SC2086 # SOURCES is split into words on purpose
-    if ! (cd "$yao_src" && $yao_tmo "$yao_yaoc" "$1.yao" $srcs -o "$2.n/$1.yvm") > "$2.ncout" 2>&1; then
-        fail "$1 (native): yaoc failed" "$(head -n 6 "$2.ncout")"
+    if ! (cd "$yao_src" && $yao_tmo "$yao_yaoc" "$5" "$1.yao" $srcs -o "$2.n/$1.yvm") > "$2.ncout" 2>&1; then
+        fail "$1 (native $5): yaoc failed" "$(head -n 6 "$2.ncout")"
         return
     fi
     # shellcheck disable=SC2086 # ARGS is split into words on purpose
@@ -41,13 +45,13 @@ yao_native() {
         < "$2.in" > "$2.nout" 2> "$2.nerr"
     got=$?
     if [ "$got" -ne "$3" ]; then
-        fail "$1 (native): exit status $got, want $3" "$(head -n 5 "$2.nerr")"
+        fail "$1 (native $5): exit status $got, want $3" "$(head -n 5 "$2.nerr")"
     elif ! cmp -s "$2.want_out" "$2.nout"; then
-        fail "$1 (native): stdout differs" "$(diff "$2.want_out" "$2.nout" | head -n 10)"
+        fail "$1 (native $5): stdout differs" "$(diff "$2.want_out" "$2.nout" | head -n 10)"
     elif ! cmp -s "$2.want_err" "$2.nerr"; then
-        fail "$1 (native): stderr differs" "$(diff "$2.want_err" "$2.nerr" | head -n 10)"
+        fail "$1 (native $5): stderr differs" "$(diff "$2.want_err" "$2.nerr" | head -n 10)"
     else
-        pass "$1"
+        pass "$1 (native $5)"
     fi
 }
 
@@ -94,7 +98,9 @@ else
         elif ! cmp -s "$base.want_err" "$base.err"; then
             fail "$name: stderr differs" "$(diff "$base.want_err" "$base.err" | head -n 10)"
         else
-            yao_native "$name" "$base" "$want" "$args"
+            for level in ${YAO_LEVELS:--O1 -O2}; do
+                yao_native "$name" "$base" "$want" "$args" "$level"
+            done
         fi
     done
 fi
