@@ -5,17 +5,19 @@
  * Compiled code keeps the interpreter's memory semantics (docs/ir.md):
  * every load and store to an IR object is checked. Each 8-byte granule of
  * the address space has one shadow byte at (addr >> 3) + SHADOW_OFFSET:
- *   0x00        all 8 bytes readable and writable; also every byte the
- *               runtime knows nothing of (the C world is not checked)
- *   0x01..0x07  the first k bytes readable and writable, the rest not
- *   0x40        all 8 bytes read-only (`data` objects)
- *   0x41..0x47  the first k bytes read-only, the rest not
+ *   0x00        no IR object: the C world's memory (foreign), which only
+ *               `unsafe` functions may access
+ *   0x01..0x08  the first k bytes readable and writable, the rest not
+ *               (0x08: the whole granule)
+ *   0x41..0x48  the first k bytes read-only, the rest not (`data` objects)
  *   0xF1        a red zone between objects
  *   0xF5        a dead stack frame (allocas after their function returned)
+ *   0xF8        a dead fake-stack slot (an escaping alloca after its
+ *               function returned, in quarantine)
  *   0xFD        a freed heap block
- * Compiled code tests the shadow bytes of an access's first and last byte
- * inline; when they are not both 0 (or 0x40 for a read) it calls
- * __yvm_check_read/__yvm_check_write, which decide exactly and trap.
+ * Compiled code tests the shadow bytes of the granules an access touches
+ * inline; when they are not all 0x08 (or 0x48 for a read) it calls the
+ * exact check (yvmrt_check_range), which decides and traps.
  *
  * This library is never built with sanitizers: it owns the same shadow
  * region that AddressSanitizer would.
@@ -30,10 +32,20 @@
 #define YVMRT_REDZONE 16        /* bytes of red zone after every object */
 
 enum {
-    YVMRT_SHADOW_RO = 0x40,
+    YVMRT_SHADOW_FOREIGN = 0x00,
+    YVMRT_SHADOW_RW = 0x08,        /* 0x01..0x07: partial */
+    YVMRT_SHADOW_RO_BIT = 0x40,
+    YVMRT_SHADOW_RO = 0x48,        /* 0x41..0x47: partial */
     YVMRT_SHADOW_REDZONE = 0xF1,
     YVMRT_SHADOW_DEAD_FRAME = 0xF5,
+    YVMRT_SHADOW_DEAD_SLOT = 0xF8,
     YVMRT_SHADOW_FREED = 0xFD,
+};
+
+/* Flags of yvmrt_check_range. */
+enum {
+    YVMRT_CHECK_WRITE = 1,   /* a store: read-only data traps */
+    YVMRT_CHECK_UNSAFE = 2,  /* from an `unsafe` function: foreign memory is fine */
 };
 
 /* Trap reasons; __yvm_trap prints "trap: <reason>" and exits 134. */
@@ -51,16 +63,16 @@ typedef enum YvmTrap {
 _Noreturn void __yvm_trap(int reason);
 _Noreturn void __yvm_trap_msg(const char *reason); /* IR `trap "reason"` (NUL-terminated) */
 
-/* Slow paths of the inline checks: return when [addr, addr+size) is wholly
- * inside one live object (or memory the runtime does not track), else trap
- * (BOUNDS, or READONLY for a write to read-only data). */
+/* Slow paths of the inline checks, for a safe function: return when
+ * [addr, addr+size) is wholly inside one live object, else trap (BOUNDS,
+ * or READONLY for a write to read-only data). */
 void __yvm_check_read(uint64_t addr, uint64_t size);
 void __yvm_check_write(uint64_t addr, uint64_t size);
 /* The same decision with the accessing function's stack pointer SP given
- * explicitly (a dead-frame granule at or above SP is stale, see
+ * explicitly (a dead-frame granule at or above SP is stale: foreign, see
  * docs/backend.md), for register-preserving check helpers that sit
- * between the access and the runtime. WRITE: 0 read, 1 write. */
-void yvmrt_check_range(uint64_t addr, uint64_t size, int write, uint64_t sp);
+ * between the access and the runtime. FLAGS: YVMRT_CHECK_*. */
+void yvmrt_check_range(uint64_t addr, uint64_t size, int flags, uint64_t sp);
 
 /* Stack objects. A function with allocas calls __yvm_alloca_enter for
  * each alloca (object at p, SIZE bytes, followed by a red zone up to
@@ -68,6 +80,19 @@ void yvmrt_check_range(uint64_t addr, uint64_t size, int write, uint64_t sp);
  * calls __yvm_frame_leave(lo, hi) to mark its alloca area dead. */
 void __yvm_alloca_enter(void *p, uint64_t size, uint64_t span);
 void __yvm_frame_leave(void *lo, void *hi);
+
+/* The fake stack: allocas whose address escapes (is stored, passed,
+ * returned or converted) live in runtime pools instead of the machine
+ * stack, so that after their function returns the slot stays dead (in a
+ * FIFO quarantine) and a dangling pointer to it traps. A function with
+ * such allocas calls __yvm_fake_enter once on entry and keeps the mark;
+ * each escaping alloca calls __yvm_fake_alloca (zeroed, live, red zone
+ * after it; trap `stack overflow` when the pools are exhausted); every
+ * return calls __yvm_fake_leave(mark), which kills the slots allocated
+ * since. */
+uint64_t __yvm_fake_enter(void);
+void *__yvm_fake_alloca(uint64_t size, uint64_t align);
+void __yvm_fake_leave(uint64_t mark);
 
 /* The heap and memory functions compiled code calls instead of the C
  * library's (IR `memcpy`/`memset` instructions and calls to the externs
@@ -80,6 +105,9 @@ void *__yvm_realloc(void *p, uint64_t n);
 void __yvm_free(void *p);
 void *__yvm_memcpy(void *dst, const void *src, uint64_t n);
 void *__yvm_memset(void *dst, int byte, uint64_t n);
+/* The same for `unsafe` functions: foreign memory is not checked. */
+void *__yvm_memcpy_unsafe(void *dst, const void *src, uint64_t n);
+void *__yvm_memset_unsafe(void *dst, int byte, uint64_t n);
 
 /* Indirect calls: trap unless P is the start of a function listed in
  * yvm_funcs with signature hash SIG. */

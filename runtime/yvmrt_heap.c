@@ -163,6 +163,11 @@ static void quarantine(void *chunk, uint64_t bytes)
     }
 }
 
+void yvmrt_heap_park(void *chunk, uint64_t bytes)
+{
+    quarantine(chunk, bytes);
+}
+
 void *__yvm_malloc(uint64_t n)
 {
     if (n > MAX_BLOCK)

@@ -48,10 +48,16 @@ void yvmrt_shadow_mark_redzone_after(uint64_t base, uint64_t size);
 /* yvmrt_check.c: yvmrt_check_range, the exact decision, is declared in
  * yvmrt.h (backend check helpers call it too). */
 
+/* yvmrt_heap.c: park a C chunk (its shadow already poisoned) in the heap's
+ * quarantine; it is cleared and freed when it leaves. */
+void yvmrt_heap_park(void *chunk, uint64_t bytes);
+
 /* yvmrt_call.c: reads yvm_funcs into a sorted table. */
 void yvmrt_funcs_init(void);
 
-/* yvmrt_stack.c: stack-overflow detection. */
+/* yvmrt_stack.c: the program's stack size (YVMRT_STACK_SIZE, default
+ * 1 GiB; the fake stack gets as much) and stack-overflow detection. */
+uint64_t yvmrt_stack_size(void);
 void yvmrt_stack_handler_install(void);
 void yvmrt_stack_guard_add(uint64_t lo, uint64_t hi);
 void yvmrt_stack_guard_main_thread(void);

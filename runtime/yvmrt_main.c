@@ -21,8 +21,6 @@
 
 #include "yvmrt_internal.h"
 
-#define DEFAULT_STACK (1ULL << 30)
-#define MIN_STACK (64ULL << 10)
 #define GUARD (1ULL << 20)
 
 static struct {
@@ -65,28 +63,10 @@ static char **checked_argv(int argc, char **argv)
     return out;
 }
 
-static uint64_t stack_size(void)
-{
-    const char *s = getenv("YVMRT_STACK_SIZE");
-    if (!s || !*s)
-        return DEFAULT_STACK;
-    char *end;
-    unsigned long long n = strtoull(s, &end, 10);
-    int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
-              : *end == 'G' || *end == 'g' ? 30 : 0;
-    if (shift)
-        end++;
-    if (*end || n == 0 || n > (1ULL << 40) >> shift)
-        return DEFAULT_STACK;
-    n <<= shift;
-    n = (n + 4095) & ~4095ULL;
-    return n < MIN_STACK ? MIN_STACK : n;
-}
-
 int main(int argc, char **argv)
 {
     yvmrt_setup();
-    uint64_t size = stack_size();
+    uint64_t size = yvmrt_stack_size();
     uint8_t *base = mmap(NULL, GUARD + size, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (base == MAP_FAILED)

@@ -3,7 +3,8 @@
  * yvmrt.h), the same place AddressSanitizer puts it on x86-64.
  *
  * The whole shadow range [shadow(0), shadow(2^47)) is mapped at once,
- * MAP_NORESERVE: untouched pages cost nothing and read as 0 (unchecked).
+ * MAP_NORESERVE: untouched pages cost nothing and read as 0 (foreign: no
+ * IR object, memory of the C world).
  * ASan leaves a hole (the "shadow gap") where the shadow of the shadow
  * would be; we map it too when the kernel lets us, so an inline check of
  * any user address never faults. If something already lives in that
@@ -70,11 +71,12 @@ void yvmrt_shadow_mark_object(uint64_t base, uint64_t size, bool ro)
     uint64_t end = base + size;
     if (size == 0 || end < base || end > YVMRT_USER_END)
         return;
-    uint8_t full = ro ? YVMRT_SHADOW_RO : 0;
+    uint8_t full = ro ? YVMRT_SHADOW_RO : YVMRT_SHADOW_RW;
+    uint8_t part = ro ? YVMRT_SHADOW_RO_BIT : 0;
     uint64_t whole = end & ~7ULL; /* granules below this are wholly inside */
     yvmrt_shadow_fill(base, whole, full);
     if (end > whole)
-        *yvmrt_shadow(whole) = (uint8_t)(full + (end - whole));
+        *yvmrt_shadow(whole) = (uint8_t)(part + (end - whole));
 }
 
 void yvmrt_shadow_mark_redzone_after(uint64_t base, uint64_t size)

@@ -14,6 +14,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -53,6 +54,27 @@ void __yvm_frame_leave(void *lo, void *hi)
     uint64_t h = (uint64_t)(uintptr_t)hi & ~7ULL;
     if (l < h)
         yvmrt_shadow_fill(l, h, YVMRT_SHADOW_DEAD_FRAME);
+}
+
+#define DEFAULT_STACK (1ULL << 30)
+#define MIN_STACK (64ULL << 10)
+
+uint64_t yvmrt_stack_size(void)
+{
+    const char *s = getenv("YVMRT_STACK_SIZE");
+    if (!s || !*s)
+        return DEFAULT_STACK;
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+              : *end == 'G' || *end == 'g' ? 30 : 0;
+    if (shift)
+        end++;
+    if (*end || n == 0 || n > (1ULL << 40) >> shift)
+        return DEFAULT_STACK;
+    n <<= shift;
+    n = (n + 4095) & ~4095ULL;
+    return n < MIN_STACK ? MIN_STACK : n;
 }
 
 void yvmrt_stack_guard_add(uint64_t lo, uint64_t hi)

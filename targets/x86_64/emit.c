@@ -8,11 +8,13 @@
  * jump to the block laid out next is dropped.
  *
  * Bounds checks (X86P_CHECK): one shadow load tests every granule the
- * access can touch (the first and the next); when it is not clear a stub
- * at the end of the function tests the first and last byte's shadow and
- * then calls the module's register-preserving helper
- * (__yvmcc_check_read/_write, emitted once per module), which calls the
- * runtime's exact check and returns if the access is fine after all.
+ * access can touch (the first and the next); when they are not all
+ * wholly addressable (0x08, or 0x48 read-only for a read) a stub at the
+ * end of the function tests the first and last byte's shadow and then
+ * calls the module's register-preserving helper (__yvmcc_check, emitted
+ * once per module), which calls the runtime's exact check and returns if
+ * the access is fine after all (foreign memory in an `unsafe` function,
+ * a partial granule, ...).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@
 
 #define NREASONS 16
 
-typedef struct CheckStub { uint32_t slow, back, size; bool write; } CheckStub;
+typedef struct CheckStub { uint32_t slow, back, size; bool write, unsafe; } CheckStub;
 
 typedef struct Em {
     CgModule *cg;
@@ -162,14 +164,33 @@ static void trap_jump(Em *e, uint8_t cc, int reason)
     o1(e, X86_JCC, 0, xlabel((uint32_t)e->trap_label[reason]))->cc = cc;
 }
 
+/* Shadow values of a granule an access may pass inline without the
+ * runtime: wholly addressable, or (reads) wholly read-only. */
+#define SHADOW_PASS YVMRT_SHADOW_RW
+#define SHADOW_PASS2 (YVMRT_SHADOW_RW | YVMRT_SHADOW_RW << 8)
+#define SHADOW_RO_MASK ((int32_t) ~(uint32_t)YVMRT_SHADOW_RO_BIT)    /* 0xffffffbf */
+#define SHADOW_RO_MASK2 (0xffff & ~(YVMRT_SHADOW_RO_BIT | YVMRT_SHADOW_RO_BIT << 8))
+
+/* Compare the shadow byte SH with the pass value (r10 is clobbered for a
+ * read, which ignores the read-only bit); ZF set when it passes. */
+static void shadow_byte_cmp(Em *e, X86Operand sh, bool write)
+{
+    if (write) {
+        o2(e, X86_CMP, 1, sh, ximm(SHADOW_PASS));
+    } else {
+        o2(e, X86_MOVZX, 4, xreg(X86_R10), sh)->size2 = 1;
+        o2(e, X86_AND, 4, xreg(X86_R10), ximm(SHADOW_RO_MASK));
+        o2(e, X86_CMP, 4, xreg(X86_R10), ximm(SHADOW_PASS));
+    }
+}
+
 /* Test the shadow byte of the address ADDR_DISP (r10 is clobbered);
- * not clear (0, or 0x40 for a read): jump to FAIL. */
+ * not passing: jump to FAIL. */
 static void shadow_test(Em *e, X86Operand addr_disp, bool write, uint32_t fail)
 {
     o2(e, X86_LEA, 8, xreg(X86_R10), addr_disp);
     o2(e, X86_SHR, 8, xreg(X86_R10), ximm(YVMRT_SHADOW_SCALE));
-    o2(e, X86_TEST, 1, xmem(X86_R10, X86_NOREG, 1, (int32_t)YVMRT_SHADOW_OFFSET),
-       ximm(write ? 0xff : 0xbf));
+    shadow_byte_cmp(e, xmem(X86_R10, X86_NOREG, 1, (int32_t)YVMRT_SHADOW_OFFSET), write);
     o1(e, X86_JCC, 0, xlabel(fail))->cc = X86_CC_NE;
 }
 
@@ -185,7 +206,7 @@ static void emit_check(Em *e, Scratch *s, const MInst *in)
 {
     X86Operand m = conv_mem(e, s, &in->ops[0]);
     uint32_t size = (uint32_t)(in->aux & 0xffffffff);
-    bool write = (in->aux >> 32) & 1;
+    bool write = (in->aux >> 32) & 1, unsafe = (in->aux >> 33) & 1;
     if (size == 0)
         return;
     o2(e, X86_LEA, 8, xreg(X86_R11), m);
@@ -200,6 +221,7 @@ static void emit_check(Em *e, Scratch *s, const MInst *in)
     st->back = new_label(e);
     st->size = size;
     st->write = write;
+    st->unsafe = unsafe;
     /* Beyond the user address space (no shadow there): the slow path. */
     o2(e, X86_MOV, 8, xreg(X86_R10), xreg(X86_R11));
     o2(e, X86_SHR, 8, xreg(X86_R10), ximm(47));
@@ -208,13 +230,12 @@ static void emit_check(Em *e, Scratch *s, const MInst *in)
     o2(e, X86_SHR, 8, xreg(X86_R10), ximm(YVMRT_SHADOW_SCALE));
     X86Operand sh = xmem(X86_R10, X86_NOREG, 1, (int32_t)YVMRT_SHADOW_OFFSET);
     if (size == 1) {
-        o2(e, X86_TEST, 1, sh, ximm(write ? 0xff : 0xbf));
+        shadow_byte_cmp(e, sh, write);
     } else {
         o2(e, X86_MOVZX, 4, xreg(X86_R10), sh)->size2 = 2;
-        if (write)
-            o2(e, X86_TEST, 4, xreg(X86_R10), xreg(X86_R10));
-        else
-            o2(e, X86_TEST, 4, xreg(X86_R10), ximm(0xbfbf));
+        if (!write)
+            o2(e, X86_AND, 4, xreg(X86_R10), ximm(SHADOW_RO_MASK2));
+        o2(e, X86_CMP, 4, xreg(X86_R10), ximm(SHADOW_PASS2));
     }
     o1(e, X86_JCC, 0, xlabel(st->slow))->cc = X86_CC_NE;
     place(e, st->back);
@@ -239,8 +260,9 @@ static void emit_check_stub(Em *e, const CheckStub *st)
         o1(e, X86_JMP, 0, xlabel(st->back));
         place(e, call);
     }
-    o2(e, X86_MOV, 4, xreg(X86_R10), ximm(st->size));
-    o1(e, X86_CALL, 8, xsym(st->write ? "__yvmcc_check_write" : "__yvmcc_check_read"));
+    int flags = (st->write ? YVMRT_CHECK_WRITE : 0) | (st->unsafe ? YVMRT_CHECK_UNSAFE : 0);
+    o2(e, X86_MOV, 4, xreg(X86_R10), ximm((int64_t)st->size | (int64_t)flags << 16));
+    o1(e, X86_CALL, 8, xsym("__yvmcc_check"));
     o1(e, X86_JMP, 0, xlabel(st->back));
 }
 
@@ -445,9 +467,9 @@ bool x86_emit(CgModule *cg, MFunc *f)
     return ok;
 }
 
-/* The register-preserving slow paths of bounds checks: address in r11,
- * size in r10; every other register survives. */
-static bool check_helper(CgModule *cg, const char *name, bool write)
+/* The register-preserving slow path of bounds checks: address in r11,
+ * r10 = size | YVMRT_CHECK_* flags << 16; every other register survives. */
+static bool check_helper(CgModule *cg, const char *name)
 {
     static const int gprs[] = {X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R11};
     Em e = {.cg = cg};
@@ -461,11 +483,12 @@ static bool check_helper(CgModule *cg, const char *name, bool write)
     o2(&e, X86_SUB, 8, xreg(X86_RSP), ximm(256));
     for (int i = 0; i < 16; i++)
         o2(&e, X86_MOVSS_SD, 8, xmem(X86_RSP, X86_NOREG, 1, 16 * i), xreg(X86_XMM0 + i));
-    /* yvmrt_check_range(addr, size, write, sp): sp is the checking
+    /* yvmrt_check_range(addr, size, flags, sp): sp is the checking
      * function's stack pointer (dead-frame decisions depend on it). */
     o2(&e, X86_MOV, 8, xreg(X86_RDI), xreg(X86_R11));
-    o2(&e, X86_MOV, 8, xreg(X86_RSI), xreg(X86_R10));
-    o2(&e, X86_MOV, 4, xreg(X86_RDX), ximm(write));
+    o2(&e, X86_MOVZX, 4, xreg(X86_RSI), xreg(X86_R10))->size2 = 2;
+    o2(&e, X86_MOV, 4, xreg(X86_RDX), xreg(X86_R10));
+    o2(&e, X86_SHR, 4, xreg(X86_RDX), ximm(16));
     o2(&e, X86_LEA, 8, xreg(X86_RCX), xmem(X86_RBP, X86_NOREG, 1, 16));
     o1(&e, X86_CALL, 8, xsym("yvmrt_check_range"));
     for (int i = 0; i < 16; i++)
@@ -491,6 +514,5 @@ bool x86_emit_module_end(CgModule *cg)
 {
     if (!cg->used_check_helpers)
         return true;
-    return check_helper(cg, "__yvmcc_check_read", false) &&
-           check_helper(cg, "__yvmcc_check_write", true);
+    return check_helper(cg, "__yvmcc_check");
 }

@@ -14,7 +14,10 @@
  * of u64, fptoui to u64) uses extra machine blocks of the same layout
  * group; the rare paths among them are cold (laid out last). An access
  * through a statically known object (alloca or symbol plus offsets) is
- * checked by comparing its offset with the object's size.
+ * checked by comparing its offset with the object's size. Checks, memcpy
+ * and memset of `unsafe` functions let foreign (C) memory through. An
+ * alloca whose address escapes the function lives on the runtime's fake
+ * stack, so a dangling pointer to it keeps trapping after the return.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +36,12 @@ typedef struct Isel {
     uint32_t *addr_uses; /* IR value -> uses as a load/store address */
     uint32_t group;      /* IR block being selected (MBlock.group of new blocks) */
     const IrInst **def;  /* IR value -> defining instruction (or NULL) */
-    bool has_allocas;
+    bool has_allocas;    /* allocas on the machine stack */
+    bool has_fake;       /* allocas on the fake stack (escaping) */
+    bool *escapes;       /* IR value (an alloca's result) -> on the fake stack */
+    uint32_t fake_mark;  /* vreg: __yvm_fake_enter's mark */
     bool checks;         /* bounds checks on loads and stores */
+    bool unsafe;         /* an `unsafe` function: foreign memory is fine */
 } Isel;
 
 static bool is_fl(IrType t) { return t == IR_F32 || t == IR_F64; }
@@ -700,7 +707,7 @@ static void trap_now(Isel *S, int reason)
 static void shadow_check(Isel *S, MOperand addr, unsigned size, bool write)
 {
     MInst *c = E1(S, X86P_CHECK, 8, addr);
-    c->aux = (int64_t)size | ((int64_t)write << 32);
+    c->aux = (int64_t)size | ((int64_t)write << 32) | ((int64_t)S->unsafe << 33);
 }
 
 /* The bounds check of an access of SIZE bytes through P (at ADDR).
@@ -894,7 +901,12 @@ static void sel_call(Isel *S, const IrInst *in)
     if (in->op == IR_CALL) {
         uint32_t item = in->opd[0].index;
         const IrFunc *callee = S->m->items[item].func;
-        emit_call(S, mo_sym(cg_sym(S->cg, item)), in->nopd - 1, in->opd + 1,
+        const char *sym = cg_sym(S->cg, item);
+        if (S->unsafe && callee->is_extern && strcmp(sym, "__yvm_memcpy") == 0)
+            sym = "__yvm_memcpy_unsafe";
+        else if (S->unsafe && callee->is_extern && strcmp(sym, "__yvm_memset") == 0)
+            sym = "__yvm_memset_unsafe";
+        emit_call(S, mo_sym(sym), in->nopd - 1, in->opd + 1,
                   (IrType)in->type, result, callee->is_extern,
                   is_variadic(callee) ? callee->nparams : UINT32_MAX);
         return;
@@ -1004,6 +1016,8 @@ static uint32_t edge_block(Isel *S, const IrTarget *tg, bool far)
 
 static void frame_leave(Isel *S)
 {
+    if (S->has_fake)
+        call_rt(S, "__yvm_fake_leave", 1, &S->fake_mark);
     if (!S->has_allocas)
         return;
     uint32_t lo = newv(S, MRC_INT), hi = newv(S, MRC_INT);
@@ -1110,6 +1124,14 @@ static void sel_alloca(Isel *S, const IrInst *in, bool entry)
         E2(S, X86_MOV, 8, mo_reg(d), mo_imm(0));
         return;
     }
+    if (S->escapes[in->result]) {
+        /* Its address escapes: from the fake stack, so that it stays dead
+         * (and a dangling pointer traps) after the function returns. */
+        uint32_t regs[2] = {int_const(S, n), int_const(S, align)};
+        call_rt(S, "__yvm_fake_alloca", 2, regs);
+        E2(S, X86_MOV, 8, mo_reg(d), mo_reg(XR(X86_RAX)));
+        return;
+    }
     if (entry && align <= 16) {
         uint32_t slot = mir_slot_new(S->mf, MSLOT_ALLOCA, span, align);
         E2(S, X86_LEA, 8, mo_reg(d), mo_slot(slot, 0));
@@ -1183,6 +1205,10 @@ static void sel_inst(Isel *S, const IrInst *in, bool entry)
         return;
     }
     case IR_FORM_ICMP:
+        /* A comparison nothing uses (one a proof obligation keeps in the
+         * IR, docs/opt.md) costs nothing. */
+        if (in->result != IR_NONE && S->nuses[in->result] == 0)
+            return;
         setcc(S, d, emit_icmp(S, in));
         return;
     case IR_FORM_FCMP:
@@ -1236,7 +1262,10 @@ static void sel_inst(Isel *S, const IrInst *in, bool entry)
         uint32_t regs[3];
         for (int i = 0; i < 3; i++)
             regs[i] = reg_of(S, &in->opd[i]);
-        call_rt(S, in->op == IR_MEMCPY ? "__yvm_memcpy" : "__yvm_memset", 3, regs);
+        if (in->op == IR_MEMCPY)
+            call_rt(S, S->unsafe ? "__yvm_memcpy_unsafe" : "__yvm_memcpy", 3, regs);
+        else
+            call_rt(S, S->unsafe ? "__yvm_memset_unsafe" : "__yvm_memset", 3, regs);
         return;
     }
     case IR_FORM_CALL: case IR_FORM_CALLIND:
@@ -1245,6 +1274,51 @@ static void sel_inst(Isel *S, const IrInst *in, bool entry)
     default:
         cg_error(S->cg, "unsupported instruction '%s'", ir_op_info[in->op].name);
     }
+}
+
+/* Whether pointer value V (an alloca's result, or a ptradd from it) may
+ * be used after its function returns: any use but the address of a load
+ * or store, the base of a ptradd whose result does not escape either, a
+ * pointer operand of memcpy/memset, or an icmp. Stored as a value,
+ * passed to a call, returned, passed to a block, converted or selected:
+ * it escapes. */
+static bool escapes(const Isel *S, uint32_t v, int depth)
+{
+    const IrFunc *f = S->f;
+    if (depth > 16)
+        return true;
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        const IrBlock *bl = f->blocks[b];
+        for (uint32_t i = 0; i < bl->ninsts; i++) {
+            const IrInst *in = &bl->insts[i];
+            for (uint32_t k = 0; k < in->ntgt; k++)
+                for (uint32_t a = 0; a < in->tgt[k].nargs; a++)
+                    if (in->tgt[k].args[a].kind == IR_OPD_VALUE && in->tgt[k].args[a].index == v)
+                        return true;
+            for (uint32_t k = 0; k < in->nopd; k++) {
+                if (in->opd[k].kind != IR_OPD_VALUE || in->opd[k].index != v)
+                    continue;
+                switch ((IrOpcode)in->op) {
+                case IR_LOAD:
+                case IR_MEMCPY:
+                case IR_MEMSET:
+                case IR_ICMP:
+                    continue;
+                case IR_STORE:
+                    if (k == 1)
+                        continue;
+                    return true;
+                case IR_PTRADD:
+                    if (k == 0 && !escapes(S, in->result, depth + 1))
+                        continue;
+                    return true;
+                default:
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
 }
 
 static void count_uses(Isel *S)
@@ -1256,8 +1330,13 @@ static void count_uses(Isel *S)
             const IrInst *in = &bl->insts[i];
             if (in->result != IR_NONE)
                 S->def[in->result] = in;
-            if (in->op == IR_ALLOCA)
-                S->has_allocas = true;
+            if (in->op == IR_ALLOCA) {
+                S->escapes[in->result] = escapes(S, in->result, 0);
+                if (S->escapes[in->result])
+                    S->has_fake = true;
+                else
+                    S->has_allocas = true;
+            }
             for (uint32_t k = 0; k < in->nopd; k++)
                 if (in->opd[k].kind == IR_OPD_VALUE)
                     S->nuses[in->opd[k].index]++;
@@ -1280,9 +1359,11 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     S.nuses = calloc(f->nvals + 1, sizeof *S.nuses);
     S.def = calloc(f->nvals + 1, sizeof *S.def);
     S.addr_uses = calloc(f->nvals + 1, sizeof *S.addr_uses);
-    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses)
+    S.escapes = calloc(f->nvals + 1, sizeof *S.escapes);
+    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes)
         exit(1);
     S.checks = true;
+    S.unsafe = (f->attrs & IR_ATTR_UNSAFE) != 0;
     for (uint32_t v = 0; v < f->nvals; v++)
         S.vreg[v] = mir_vreg_new(mf, cls((IrType)f->vals[v].type));
     count_uses(&S);
@@ -1310,6 +1391,11 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
             normalize(&S, d, t);
     }
     free(locs);
+    if (S.has_fake) {
+        S.fake_mark = newv(&S, MRC_INT);
+        call_rt(&S, "__yvm_fake_enter", 0, NULL);
+        E2(&S, X86_MOV, 8, mo_reg(S.fake_mark), mo_reg(XR(X86_RAX)));
+    }
     if (S.has_allocas) {
         /* A red zone below the lowest entry alloca (frame.c lays alloca
          * slots out top-down in reverse order, so this one is lowest). */
@@ -1347,5 +1433,6 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     free(S.nuses);
     free(S.addr_uses);
     free(S.def);
+    free(S.escapes);
     return !cg->failed;
 }

@@ -7,7 +7,8 @@
  *   ro   arena+32  10 bytes, read-only    (red zone 48..64)
  *   zero arena+64   0 bytes               (red zone 64..80)
  *   rw8  arena+80   8 bytes, writable     (red zone 88..104)
- * arena+128..240 is C memory the runtime knows nothing of (unchecked).
+ * arena+128..240 is C memory the runtime knows nothing of (foreign: fine
+ * for an `unsafe` function, out of bounds for any other).
  *   first arena+256 8 bytes, with a red zone before it too (240..256)
  * `./objects MODE [args]`: each mode either prints "ok" and exits 0 or
  * ends in the trap the suite expects.
@@ -73,24 +74,28 @@ static int in_bounds(void)
     __yvm_check_write(RO + 10, 0);
     __yvm_check_read(ZERO, 0);
     __yvm_check_write(RW + 20, 0);
-    /* C memory is unchecked */
-    __yvm_check_write(CMEM, 112);
+    /* C memory is foreign: fine for unsafe code */
+    uint64_t sp = A(__builtin_frame_address(0));
+    yvmrt_check_range(CMEM, 112, YVMRT_CHECK_WRITE | YVMRT_CHECK_UNSAFE, sp);
     char local[32];
-    __yvm_check_write((uint64_t)(uintptr_t)local, sizeof local);
+    yvmrt_check_range(A(local), sizeof local, YVMRT_CHECK_WRITE | YVMRT_CHECK_UNSAFE, sp);
+    /* ... and so are IR objects */
+    yvmrt_check_range(RW, 13, YVMRT_CHECK_WRITE | YVMRT_CHECK_UNSAFE, sp);
+    yvmrt_check_range(RO, 10, YVMRT_CHECK_UNSAFE, sp);
     /* the shadow encoding of yvmrt.h */
-    EXPECT(shadow_of(RW) == 0x00);
+    EXPECT(shadow_of(RW) == YVMRT_SHADOW_RW);
     EXPECT(shadow_of(RW + 8) == 0x05);
     EXPECT(shadow_of(RW + 16) == YVMRT_SHADOW_REDZONE);
     EXPECT(shadow_of(RW + 24) == YVMRT_SHADOW_REDZONE);
     EXPECT(shadow_of(RO) == YVMRT_SHADOW_RO);
-    EXPECT(shadow_of(RO + 8) == YVMRT_SHADOW_RO + 2);
+    EXPECT(shadow_of(RO + 8) == YVMRT_SHADOW_RO_BIT + 2);
     EXPECT(shadow_of(ZERO) == YVMRT_SHADOW_REDZONE);
-    EXPECT(shadow_of(RW8) == 0x00);
+    EXPECT(shadow_of(RW8) == YVMRT_SHADOW_RW);
     EXPECT(shadow_of(RW8 + 8) == YVMRT_SHADOW_REDZONE);
     EXPECT(shadow_of(CMEM) == 0x00);
     EXPECT(shadow_of(A(arena) + 240) == YVMRT_SHADOW_REDZONE);
     EXPECT(shadow_of(A(arena) + 248) == YVMRT_SHADOW_REDZONE);
-    EXPECT(shadow_of(A(arena) + 256) == 0x00);
+    EXPECT(shadow_of(A(arena) + 256) == YVMRT_SHADOW_RW);
     EXPECT(shadow_of(A(arena) + 264) == YVMRT_SHADOW_REDZONE);
     __yvm_check_write(A(arena) + 256, 8);
     /* the explicit-sp entry: a plain read and write */
@@ -98,11 +103,14 @@ static int in_bounds(void)
     yvmrt_check_range(RO, 10, 0, A(__builtin_frame_address(0)));
     /* in-bounds memcpy/memset, including into and out of C memory */
     memcpy(arena, "hello, world", 13);
-    EXPECT(__yvm_memcpy(arena + 128, arena, 13) == arena + 128);
+    EXPECT(__yvm_memcpy_unsafe(arena + 128, arena, 13) == arena + 128);
     EXPECT(memcmp(arena + 128, "hello, world", 13) == 0);
     EXPECT(__yvm_memset(arena + 80, 'x', 8) == arena + 80);
     EXPECT(memcmp(arena + 80, "xxxxxxxx", 8) == 0);
     __yvm_memcpy(arena + 80, arena + 32, 8); /* from read-only data is fine */
+    EXPECT(__yvm_memset_unsafe(arena + 136, 'y', 4) == arena + 136);
+    __yvm_memcpy_unsafe(arena, arena + 136, 4);
+    EXPECT(memcmp(arena, "yyyy", 4) == 0);
     __yvm_memcpy(NULL, NULL, 0);             /* zero length checks nothing */
     __yvm_memset(NULL, 0, 0);
     /* indirect calls */
@@ -144,6 +152,20 @@ int __yvm_main(int argc, char **argv)
         __yvm_check_write(RO + 8, 4);
     else if (!strcmp(m, "read-before-first"))
         __yvm_check_read(A(arena) + 255, 1);
+    else if (!strcmp(m, "read-foreign"))
+        __yvm_check_read(CMEM, 1);
+    else if (!strcmp(m, "write-foreign"))
+        __yvm_check_write(CMEM + 8, 8);
+    else if (!strcmp(m, "read-into-foreign")) /* from rw8's red zone on */
+        __yvm_check_read(RW8, 64);
+    else if (!strcmp(m, "memcpy-from-foreign"))
+        __yvm_memcpy(arena, arena + 128, 4);
+    else if (!strcmp(m, "memset-foreign"))
+        __yvm_memset(arena + 128, 0, 4);
+    else if (!strcmp(m, "unsafe-read-past-end"))
+        yvmrt_check_range(RW + 13, 1, YVMRT_CHECK_UNSAFE, A(__builtin_frame_address(0)));
+    else if (!strcmp(m, "unsafe-memcpy-redzone"))
+        __yvm_memcpy_unsafe(arena + 128, arena, 14);
     else if (!strcmp(m, "range-write-ro"))
         yvmrt_check_range(RO, 1, 1, A(__builtin_frame_address(0)));
     else if (!strcmp(m, "range-read-past-end"))

@@ -66,7 +66,9 @@ run obj-in-bounds 0 'ok\n' '' "$O" in-bounds
 for m in read-past-end write-past-end read-straddle read-before read-redzone \
     read-ro-past-end write-ro-past-end read-zero-object read-null read-wrap \
     read-before-first range-read-past-end argv-past-end argv-string-past-end \
-    memcpy-src-past-end memcpy-dst-past-end memset-past-end; do
+    memcpy-src-past-end memcpy-dst-past-end memset-past-end read-foreign \
+    write-foreign read-into-foreign memcpy-from-foreign memset-foreign \
+    unsafe-read-past-end unsafe-memcpy-redzone; do
     run "obj-$m" 134 '' "$bounds" "$O" $m
 done
 for m in write-ro write-ro-last memcpy-to-ro memset-ro range-write-ro; do
@@ -107,9 +109,12 @@ done
 # stack objects, dead frames, the big stack
 S=$t/stack
 run stack-ok 0 'ok\n' '' "$S" ok
-for m in dead-frame dead-frame-memcpy past-end red-zone across zero-size; do
+for m in dead-frame dead-frame-memcpy past-end red-zone across zero-size \
+    stale-safe fake-dangling fake-dangling-large fake-dangling-unsafe fake-past-end; do
     run "stack-$m" 134 '' "$bounds" "$S" $m
 done
+# the fake stack's pools are finite: running out is a stack overflow
+run stack-fake-overflow 134 'deep\n' 'trap: stack overflow\n' env YVMRT_STACK_SIZE=16M "$S" fake-overflow
 # (a small stack keeps the test quick; the default 1 GiB one takes seconds)
 run stack-overflow 134 'deep\n' 'trap: stack overflow\n' env YVMRT_STACK_SIZE=16M "$S" overflow
 # 100000 frames do not fit in 1 MiB
