@@ -1,12 +1,30 @@
 /* liveness.c - which registers are live into and out of each machine
  * block (backward dataflow over bit sets of all registers, physical
  * first), and the linear numbering of instructions that live intervals
- * use: instruction k (counting through the blocks in order) reads at
- * position 2k and writes at 2k+1. */
+ * use: instruction k (counting through the blocks in layout order)
+ * reads at position 2k and writes at 2k+1.
+ *
+ * The layout order is the emitter's: block 0, then the blocks by IR
+ * block (group) and index, cold blocks last. So the blocks selected for
+ * one IR block are contiguous, and a loop's blocks (but its cold paths)
+ * are too, which keeps a split interval's pieces from alternating
+ * inside a loop. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen/mir.h"
+
+static int cmp_layout(const void *pa, const void *pb, void *arg)
+{
+    const MFunc *f = arg;
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    const MBlock *x = &f->blocks[a], *y = &f->blocks[b];
+    if (x->cold != y->cold)
+        return x->cold ? 1 : -1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
 
 void mir_liveness(const MFunc *f, MLiveness *lv)
 {
@@ -20,12 +38,19 @@ void mir_liveness(const MFunc *f, MLiveness *lv)
     uint64_t *kill = calloc((size_t)nb * W + 1, sizeof(uint64_t));
     lv->block_start = calloc(nb + 1, sizeof(uint32_t));
     lv->block_end = calloc(nb + 1, sizeof(uint32_t));
-    if (!lv->live_in || !lv->live_out || !gen || !kill || !lv->block_start || !lv->block_end)
+    lv->order = calloc(nb + 1, sizeof(uint32_t));
+    if (!lv->live_in || !lv->live_out || !gen || !kill || !lv->block_start || !lv->block_end ||
+        !lv->order)
         exit(1);
+    for (uint32_t b = 0; b < nb; b++)
+        lv->order[b] = b;
+    if (nb > 1)
+        qsort_r(lv->order + 1, nb - 1, sizeof *lv->order, cmp_layout, (void *)f);
     uint32_t pos = 0;
     uint32_t use[MIR_MAX_DU], def[MIR_MAX_DU];
     unsigned nuse, ndef;
-    for (uint32_t b = 0; b < nb; b++) {
+    for (uint32_t rank = 0; rank < nb; rank++) {
+        uint32_t b = lv->order[rank];
         const MBlock *bl = &f->blocks[b];
         lv->block_start[b] = pos;
         uint64_t *g = gen + (size_t)b * W, *k = kill + (size_t)b * W;
@@ -74,5 +99,6 @@ void mir_liveness_free(MLiveness *lv)
     free(lv->live_out);
     free(lv->block_start);
     free(lv->block_end);
+    free(lv->order);
     memset(lv, 0, sizeof *lv);
 }

@@ -125,6 +125,7 @@ typedef struct MLiveness {
     uint32_t nwords;          /* per set, over all registers (pregs first) */
     uint64_t *live_in, *live_out;   /* nblocks * nwords */
     uint32_t *block_start, *block_end; /* linear positions */
+    uint32_t *order;          /* blocks in position order (the layout) */
     uint32_t npos;
 } MLiveness;
 void mir_liveness(const MFunc *f, MLiveness *lv);

@@ -57,6 +57,12 @@ typedef struct Target {
      * slot SLOT, or a load from it: the register allocator saves values
      * kept in caller-saved registers around the calls they live across. */
     void (*spill_inst)(struct MInst *out, bool store, MRegClass c, uint32_t preg, uint32_t slot);
+    /* OUT becomes a full-width copy of register SRC to DST (class C), or
+     * an unconditional jump to BLOCK: the connecting moves of split live
+     * intervals, and the blocks that hold them on critical edges. A
+     * target without them gets no splitting. */
+    void (*copy_inst)(struct MInst *out, MRegClass c, uint32_t dst, uint32_t src);
+    void (*jump_inst)(struct MInst *out, uint32_t block);
     /* Passes. */
     bool (*isel)(struct CgModule *cg, uint32_t item, struct MFunc *out);
     bool (*emit)(struct CgModule *cg, struct MFunc *f); /* after RA + frame */

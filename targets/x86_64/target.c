@@ -58,6 +58,19 @@ static void x86_spill_inst(MInst *out, bool store, MRegClass c, uint32_t preg, u
     out->ops[store ? 1 : 0] = mo_reg(preg);
 }
 
+static void x86_copy_inst(MInst *out, MRegClass c, uint32_t dst, uint32_t src)
+{
+    *out = (MInst){.op = c == MRC_FLOAT ? X86_MOVAPS : X86_MOV, .size = 8, .nops = 2};
+    out->ops[0] = mo_reg(dst);
+    out->ops[1] = mo_reg(src);
+}
+
+static void x86_jump_inst(MInst *out, uint32_t block)
+{
+    *out = (MInst){.op = X86_JMP, .size = 0, .nops = 1};
+    out->ops[0] = mo_label(block);
+}
+
 #define GPR_CALLER (XBIT(X86_RAX) | XBIT(X86_RCX) | XBIT(X86_RDX) | XBIT(X86_RSI) | \
                     XBIT(X86_RDI) | XBIT(X86_R8) | XBIT(X86_R9) | XBIT(X86_R10) | XBIT(X86_R11))
 #define XMM_ALL (0xffffull << X86_XMM0)
@@ -79,6 +92,8 @@ const Target x86_64_target = {
     .is_move = x86_is_move,
     .is_jump = x86_is_jump,
     .spill_inst = x86_spill_inst,
+    .copy_inst = x86_copy_inst,
+    .jump_inst = x86_jump_inst,
     .isel = x86_isel,
     .emit = x86_emit,
     .emit_module_end = x86_emit_module_end,

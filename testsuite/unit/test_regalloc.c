@@ -101,10 +101,12 @@ static uint64_t expect_sum(unsigned n)
     return s;
 }
 
-static unsigned count_spilled(const MFunc *f)
+/* Spilled among the first N virtual registers (the function's own; the
+ * allocator adds registers for the pieces of split intervals). */
+static unsigned count_spilled(const MFunc *f, uint32_t n)
 {
     unsigned k = 0;
-    for (uint32_t v = 0; v < f->nvregs; v++)
+    for (uint32_t v = 0; v < n; v++)
         k += f->assign[v] == MIR_NOREG;
     return k;
 }
@@ -112,9 +114,10 @@ static unsigned count_spilled(const MFunc *f)
 START_TEST(low_pressure_no_spills)
 {
     MFunc *f = pressure(6, false);
+    uint32_t nv = f->nvregs;
     char err[128];
     ck_assert(regalloc(f, err, sizeof err));
-    ck_assert_uint_eq(count_spilled(f), 0);
+    ck_assert_uint_eq(count_spilled(f, nv), 0);
     ck_assert_uint_eq(simulate(f), expect_sum(6));
     mir_func_free(f);
 }
@@ -123,10 +126,11 @@ END_TEST
 START_TEST(high_pressure_spills_correctly)
 {
     MFunc *f = pressure(40, false);
+    uint32_t nv = f->nvregs;
     char err[128];
     ck_assert(regalloc(f, err, sizeof err));
-    ck_assert_uint_gt(count_spilled(f), 0);
-    ck_assert_uint_lt(count_spilled(f), 40); /* not everything on the stack */
+    ck_assert_uint_gt(count_spilled(f, f->nvregs), 0);  /* some piece on the stack */
+    ck_assert_uint_lt(count_spilled(f, nv), 40); /* not everything on the stack */
     ck_assert_uint_eq(simulate(f), expect_sum(40));
     mir_func_free(f);
 }
@@ -135,6 +139,7 @@ END_TEST
 START_TEST(values_across_call_use_callee_saved)
 {
     MFunc *f = pressure(4, true);
+    uint32_t nv = f->nvregs;
     char err[128];
     ck_assert(regalloc(f, err, sizeof err));
     for (uint32_t v = 0; v < 4; v++) {
@@ -142,7 +147,7 @@ START_TEST(values_across_call_use_callee_saved)
         if (p != MIR_NOREG)
             ck_assert((x86_64_target.callee_saved >> p) & 1);
     }
-    ck_assert_uint_eq(count_spilled(f), 0);
+    ck_assert_uint_eq(count_spilled(f, nv), 0);
     ck_assert(f->used_callee_saved != 0);
     ck_assert_uint_eq(simulate(f), expect_sum(4));
     mir_func_free(f);
@@ -166,9 +171,10 @@ END_TEST
 START_TEST(caller_saved_values_saved_around_call)
 {
     MFunc *f = pressure_reps(10, true, 3);
+    uint32_t nv = f->nvregs;
     char err[128];
     ck_assert(regalloc(f, err, sizeof err));
-    ck_assert_uint_eq(count_spilled(f), 0);
+    ck_assert_uint_eq(count_spilled(f, nv), 0);
     unsigned caller = 0;
     for (uint32_t v = 0; v < 10; v++)
         caller += (x86_64_target.caller_saved >> f->assign[v]) & 1;
@@ -266,8 +272,202 @@ START_TEST(loop_uses_outweigh_length)
     ck_assert(regalloc(f, err, sizeof err));
     ck_assert_uint_ne(f->assign[hot - MIR_FIRST_VREG], MIR_NOREG);
     ck_assert_uint_ne(f->assign[k - MIR_FIRST_VREG], MIR_NOREG);
-    ck_assert_uint_gt(count_spilled(f), 0);
+    ck_assert_uint_gt(count_spilled(f, f->nvregs), 0);
     mir_func_free(f);
+}
+END_TEST
+
+/* Runs allocated code over blocks (MOV, ADD, CMP, JCC L/GE/E/NE, JMP,
+ * CALL; a block without a closing jump ends the function); returns rax.
+ * LOADS counts loads from frame slots in block COUNT_IN (UINT32_MAX: in
+ * any block) as it runs. */
+static uint64_t simulate_cfg(const MFunc *f, uint32_t count_in, unsigned *loads)
+{
+    Sim s = {{0}, calloc(f->nslots + 1, sizeof(uint64_t))};
+    int64_t ca = 0, cb = 0;
+    uint32_t b = 0, i = 0;
+    for (unsigned steps = 0; steps < 100000; steps++) {
+        const MBlock *bl = &f->blocks[b];
+        if (i >= bl->n)
+            break;
+        const MInst *in = &bl->insts[i++];
+        if (in->op == X86_CALL) {
+            for (int r = 0; r < 32; r++)
+                if ((f->target->caller_saved >> r) & 1)
+                    s.reg[r] = 0xdeadbeef00ull + (uint64_t)r;
+            continue;
+        }
+        if (in->op == X86_JMP) {
+            b = (uint32_t)in->ops[0].imm;
+            i = 0;
+            continue;
+        }
+        if (in->op == X86_JCC) {
+            bool t = in->cc == X86_CC_L ? ca < cb : in->cc == X86_CC_GE ? ca >= cb
+                     : in->cc == X86_CC_E ? ca == cb : ca != cb;
+            if (t) {
+                b = (uint32_t)in->ops[0].imm;
+                i = 0;
+            }
+            continue;
+        }
+        if (in->ops[1].kind == MO_MEM && loads && (b == count_in || count_in == UINT32_MAX))
+            (*loads)++;
+        uint64_t src = in->ops[1].kind == MO_IMM   ? (uint64_t)in->ops[1].imm
+                       : in->ops[1].kind == MO_MEM ? s.slot[in->ops[1].reg]
+                                                   : *loc(&s, f, in->ops[1].reg);
+        uint64_t *d = in->ops[0].kind == MO_MEM ? &s.slot[in->ops[0].reg]
+                                                : loc(&s, f, in->ops[0].reg);
+        if (in->op == X86_MOV)
+            *d = src;
+        else if (in->op == X86_ADD)
+            *d += src;
+        else if (in->op == X86_CMP) {
+            ca = (int64_t)*d;
+            cb = (int64_t)src;
+        }
+    }
+    uint64_t r = s.reg[X86_RAX];
+    free(s.slot);
+    return r;
+}
+
+/* Spilled operands in block B: each costs the emitter a load or store. */
+static unsigned spilled_operands(const MFunc *f, uint32_t b)
+{
+    unsigned k = 0;
+    for (uint32_t i = 0; i < f->blocks[b].n; i++) {
+        const MInst *in = &f->blocks[b].insts[i];
+        for (unsigned j = 0; j < in->nops; j++)
+            if (in->ops[j].kind == MO_REG && mir_is_vreg(in->ops[j].reg) &&
+                f->assign[in->ops[j].reg - MIR_FIRST_VREG] == MIR_NOREG)
+                k++;
+    }
+    return k;
+}
+
+/* x = 7 is used three times, then a loop keeps fifteen values live (more
+ * than the twelve registers) without using x, then x is used USES_AFTER
+ * times after the loop. The loop's values are worth more than x, so x
+ * is split around the loop: a register before, the stack during it, a
+ * register again after it. Blocks: 0 entry, 1 loop, 2 exit. */
+static MFunc *split_around_loop(unsigned uses_after, uint32_t *xv)
+{
+    MFunc *f = mir_func_new(&x86_64_target, "t");
+    uint32_t b0 = mir_block_new(f), b1 = mir_block_new(f), b2 = mir_block_new(f);
+    uint32_t x = mir_vreg_new(f, MRC_INT), acc = mir_vreg_new(f, MRC_INT), i = mir_vreg_new(f, MRC_INT);
+    uint32_t v[13];
+    insb(f, b0, X86_MOV, mo_reg(x), mo_imm(7));
+    insb(f, b0, X86_MOV, mo_reg(acc), mo_imm(0));
+    for (unsigned k = 0; k < 3; k++)
+        insb(f, b0, X86_ADD, mo_reg(acc), mo_reg(x));
+    insb(f, b0, X86_MOV, mo_reg(i), mo_imm(0));
+    jump(f, b0, b1, -1);
+    for (unsigned k = 0; k < 13; k++) {
+        v[k] = mir_vreg_new(f, MRC_INT);
+        insb(f, b1, X86_MOV, mo_reg(v[k]), mo_imm(k + 1));
+    }
+    for (unsigned k = 0; k < 13; k++)
+        insb(f, b1, X86_ADD, mo_reg(acc), mo_reg(v[k]));
+    insb(f, b1, X86_ADD, mo_reg(i), mo_imm(1));
+    insb(f, b1, X86_CMP, mo_reg(i), mo_imm(3));
+    jump(f, b1, b1, X86_CC_L);
+    jump(f, b1, b2, -1);
+    for (unsigned k = 0; k < uses_after; k++)
+        insb(f, b2, X86_ADD, mo_reg(acc), mo_reg(x));
+    insb(f, b2, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(acc));
+    *xv = x;
+    return f;
+}
+
+START_TEST(value_split_around_loop)
+{
+    uint32_t x;
+    MFunc *f = split_around_loop(3, &x);
+    uint32_t nv = f->nvregs;
+    char err[128];
+    ck_assert(regalloc(f, err, sizeof err));
+    ck_assert_uint_gt(f->nvregs, nv);                          /* pieces */
+    ck_assert_uint_ne(f->assign[x - MIR_FIRST_VREG], MIR_NOREG); /* before */
+    ck_assert_uint_eq(spilled_operands(f, 0), 0);
+    ck_assert_uint_eq(simulate_cfg(f, 0, NULL), 3 * 7 + 3 * 91 + 3 * 7);
+    mir_func_free(f);
+}
+END_TEST
+
+/* Four uses of x in the exit block share one load. */
+START_TEST(spilled_uses_in_block_share_a_load)
+{
+    uint32_t x;
+    MFunc *f = split_around_loop(4, &x);
+    char err[128];
+    ck_assert(regalloc(f, err, sizeof err));
+    unsigned loads = 0;
+    ck_assert_uint_eq(simulate_cfg(f, 2, &loads), 3 * 7 + 3 * 91 + 4 * 7);
+    ck_assert_uint_eq(spilled_operands(f, 2), 0);
+    ck_assert_uint_eq(loads, 1);
+    mir_func_free(f);
+}
+END_TEST
+
+/* x = 11 is live into a join block by two paths: through a short block
+ * (placed first: x is still in its register there) or through a loop
+ * full of values worth more (x goes to the stack there). The join uses
+ * x three times, from a register. The edges into the join must move x
+ * from wherever it is on each path: nothing to load on the short one;
+ * the edge from the loop is critical (the loop block has two
+ * successors, the join two predecessors). */
+static MFunc *two_paths(int64_t take_loop)
+{
+    MFunc *f = mir_func_new(&x86_64_target, "t");
+    uint32_t b0 = mir_block_new(f), b1 = mir_block_new(f), b2 = mir_block_new(f),
+             b3 = mir_block_new(f);
+    uint32_t x = mir_vreg_new(f, MRC_INT), acc = mir_vreg_new(f, MRC_INT), i = mir_vreg_new(f, MRC_INT),
+             c = mir_vreg_new(f, MRC_INT);
+    uint32_t v[13];
+    insb(f, b0, X86_MOV, mo_reg(x), mo_imm(11));
+    insb(f, b0, X86_MOV, mo_reg(acc), mo_imm(0));
+    insb(f, b0, X86_MOV, mo_reg(i), mo_imm(0));
+    insb(f, b0, X86_MOV, mo_reg(c), mo_imm(take_loop));
+    insb(f, b0, X86_CMP, mo_reg(c), mo_imm(0));
+    jump(f, b0, b2, X86_CC_NE);
+    jump(f, b0, b1, -1);
+    insb(f, b1, X86_ADD, mo_reg(acc), mo_imm(1000));
+    jump(f, b1, b3, -1);
+    for (unsigned k = 0; k < 13; k++) {
+        v[k] = mir_vreg_new(f, MRC_INT);
+        insb(f, b2, X86_MOV, mo_reg(v[k]), mo_imm(k + 1));
+    }
+    for (unsigned k = 0; k < 13; k++)
+        insb(f, b2, X86_ADD, mo_reg(acc), mo_reg(v[k]));
+    insb(f, b2, X86_ADD, mo_reg(i), mo_imm(1));
+    insb(f, b2, X86_CMP, mo_reg(i), mo_imm(2));
+    jump(f, b2, b2, X86_CC_L);
+    jump(f, b2, b3, -1);
+    for (unsigned k = 0; k < 3; k++)
+        insb(f, b3, X86_ADD, mo_reg(acc), mo_reg(x));
+    insb(f, b3, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(acc));
+    return f;
+}
+
+START_TEST(edge_resolution_on_both_paths)
+{
+    for (int64_t loop = 0; loop < 2; loop++) {
+        MFunc *f = two_paths(loop);
+        uint32_t nv = f->nvregs, nb = f->nblocks;
+        char err[128];
+        ck_assert(regalloc(f, err, sizeof err));
+        ck_assert_uint_gt(f->nvregs, nv);       /* x was split */
+        ck_assert_uint_gt(f->nblocks, nb);      /* a block on the critical edge */
+        ck_assert_uint_eq(spilled_operands(f, 3), 0);
+        unsigned loads = 0;
+        ck_assert_uint_eq(simulate_cfg(f, UINT32_MAX, &loads), loop ? 2 * 91 + 33 : 1000 + 33);
+        if (!loop)
+            ck_assert_uint_eq(loads, 0);        /* x in a register all the way */
+        else
+            ck_assert_uint_gt(loads, 0);        /* x loaded on the way out of the loop */
+        mir_func_free(f);
+    }
 }
 END_TEST
 
@@ -283,6 +483,9 @@ int main(void)
     tcase_add_test(tc, loop_parameter_shares_register);
     tcase_add_test(tc, loop_uses_outweigh_length);
     tcase_add_test(tc, copy_hint_coalesces);
+    tcase_add_test(tc, value_split_around_loop);
+    tcase_add_test(tc, spilled_uses_in_block_share_a_load);
+    tcase_add_test(tc, edge_resolution_on_both_paths);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
