@@ -297,6 +297,9 @@ static bool prove_nonneg(OptCtx *oc, IrModule *m, const Scan *s, uint32_t item, 
         const IrOperand *a = &t->args[pos];
         if (a->kind != IR_OPD_VALUE)
             continue; /* a constant needs no fact */
+        /* An inner loop's counter may start at an outer one's. */
+        if (a->index != p && ir_oblig_param_block(f, a->index) != IR_NONE)
+            prove_nonneg(oc, m, s, item, nn, a->index);
         uint32_t k1 = gather(s, en[j].pred, pb->ninsts - 1, a->index, false, true, one);
         add_nonneg_facts(s, nn, p, en[j].pred, a->index, one, &k1, MAX_FACTS);
         for (uint32_t k = 0; k < k1; k++)

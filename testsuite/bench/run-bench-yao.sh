@@ -56,6 +56,19 @@ best_ms() {
     echo $((best / 1000))
 }
 
+# yaoc_time LEVEL: build examples/$k.yao with yaoc LEVEL and set t_lvl to
+# its best time ("-" if it does not build); a wrong output sets same=no.
+yaoc_time() {
+    t_lvl=-
+    if "$yaoc" "$1" "$srcdir/examples/$k.yao" -o "$out/$k.yao$1" 2> "$out/$k.yaoc.err"; then
+        t_lvl=$(best_ms "$out/$k.yao$1" "$arg")
+        [ "$(md5 "$out/last")" = "$ref" ] || { same=no; echo "  yaoc $1 output differs"; }
+    else
+        echo "  yaoc $1 failed on $k.yao:"; head -n 3 "$out/$k.yaoc.err"
+        status=1
+    fi
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 # geomean FILE: the geometric mean of the numbers in FILE ("-" if none)
 geomean() {
@@ -89,23 +102,9 @@ for kv in $progs; do
         t_tcc=$(best_ms "$out/$k.tcc" "$arg")
         [ "$(md5 "$out/last")" = "$ref" ] || { same=no; echo "  tcc output differs"; }
     fi
-    t_yao=-
-    if "$yaoc" -O1 "$srcdir/examples/$k.yao" -o "$out/$k.yao" 2> "$out/$k.yaoc.err"; then
-        t_yao=$(best_ms "$out/$k.yao" "$arg")
-        [ "$(md5 "$out/last")" = "$ref" ] || { same=no; echo "  yaoc output differs"; }
-    else
-        echo "  yaoc failed on $k.yao:"; head -n 3 "$out/$k.yaoc.err"
-        status=1
-    fi
+    yaoc_time -O1; t_yao=$t_lvl
     # -O2: the optimiser with the prover (checks removed under proof).
-    t_yao2=-
-    if "$yaoc" -O2 "$srcdir/examples/$k.yao" -o "$out/$k.yao2" 2> "$out/$k.yaoc.err"; then
-        t_yao2=$(best_ms "$out/$k.yao2" "$arg")
-        [ "$(md5 "$out/last")" = "$ref" ] || { same=no; echo "  yaoc -O2 output differs"; }
-    else
-        echo "  yaoc -O2 failed on $k.yao:"; head -n 3 "$out/$k.yaoc.err"
-        status=1
-    fi
+    yaoc_time -O2; t_yao2=$t_lvl
     r_yao=$(ratio "$t_yao" "$t_gcc"); r_gcc0=$(ratio "$t_gcc0" "$t_gcc"); r_tcc=$(ratio "$t_tcc" "$t_gcc")
     r_yao2=$(ratio "$t_yao2" "$t_gcc")
     echo "$r_yao" >> "$out/r.yao"; echo "$r_yao2" >> "$out/r.yao2"
