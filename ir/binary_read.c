@@ -713,8 +713,8 @@ static void rd_obligs(Reader *r)
         uint64_t op;
         if (!rd_uleb(r, &op))
             break;
-        if (op >= IR_OPCODE_COUNT || ir_oblig_plain_op((IrOpcode)op) == IR_OPCODE_COUNT) {
-            fail(r, off, "opcode %" PRIu64 " is not checked arithmetic", op);
+        if (op > UINT16_MAX || !ir_oblig_op_ok((unsigned)op)) {
+            fail(r, off, "opcode %" PRIu64 " is not checked arithmetic or a claim", op);
             break;
         }
         uint32_t nf = rd_count(r, 2, "fact");
@@ -733,14 +733,14 @@ static void rd_obligs(Reader *r)
             if (kind == IR_FACT_EDGE) {
                 facts[k].a = rd_index(r, f->nblocks, "block number", "the function has");
                 facts[k].b = rd_index(r, f->nblocks, "block number", "the function has");
-            } else if (kind == IR_FACT_DEF) {
+            } else if (kind == IR_FACT_DEF || kind == IR_FACT_NONNEG) {
                 facts[k].a = rd_index(r, f->nvals, "value number", "the function has");
             } else {
                 fail(r, off, "unknown fact kind %" PRIu64, kind);
             }
         }
         if (!r->failed)
-            ir_module_add_oblig(r->m, item, value, (IrOpcode)op, nf, facts);
+            ir_module_add_oblig(r->m, item, value, (unsigned)op, nf, facts);
     }
     free(facts);
     end_section(r);

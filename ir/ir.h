@@ -275,18 +275,26 @@ typedef struct IrRule {
  * defining instruction computed). The verifier checks that each fact
  * holds at the instruction (ir/oblig.c); the prover discharges the claim
  * (prover/oblig.c). Not a symbol. */
-typedef enum IrFactKind { IR_FACT_EDGE = 0, IR_FACT_DEF = 1 } IrFactKind;
+typedef enum IrFactKind { IR_FACT_EDGE = 0, IR_FACT_DEF = 1, IR_FACT_NONNEG = 2 } IrFactKind;
+
+/* Claims other than "this checked operation cannot overflow" (IrOblig.op
+ * is then one of these instead of a checked opcode): the i1 value is 0
+ * wherever it is computed (a branch on it never takes its true arm), or
+ * the block parameter is >= 0 (signed) on every entry to its block, by
+ * induction over the block's incoming edges. A `nonneg %p` fact uses a
+ * module's `nonneg` obligation for %p. */
+enum { IR_CLAIM_FALSE = 256, IR_CLAIM_NONNEG = 257 };
 
 typedef struct IrFact {
     uint8_t kind;        /* IrFactKind */
-    uint32_t a, b;       /* edge: from block a to block b; def: value a */
+    uint32_t a, b;       /* edge: from block a to block b; def, nonneg: value a */
     IrLoc loc;
 } IrFact;
 
 typedef struct IrOblig {
     uint32_t item;       /* the function (an item with a body) */
-    uint32_t value;      /* the result of the plain instruction */
-    uint16_t op;         /* the checked opcode it stands for: IR_ADDC ... */
+    uint32_t value;      /* the result of the plain instruction (or the claim's value) */
+    uint16_t op;         /* the checked opcode it stands for: IR_ADDC ..., or IR_CLAIM_* */
     uint32_t nfacts;
     IrFact *facts;
     IrLoc loc;           /* of the `obligation` keyword in text input */
@@ -329,7 +337,7 @@ IrFunc *ir_extern_new(IrModule *m, const char *name, IrType ret,
 bool ir_module_add_rule(IrModule *m, const char *text, size_t len, char **err);
 
 /* Append a proof obligation (facts copied into the module's arena). */
-IrOblig *ir_module_add_oblig(IrModule *m, uint32_t item, uint32_t value, IrOpcode op,
+IrOblig *ir_module_add_oblig(IrModule *m, uint32_t item, uint32_t value, unsigned op,
                              uint32_t nfacts, const IrFact *facts);
 
 /* Item index of a function (for symbol operands). */

@@ -28,6 +28,39 @@ IrOpcode ir_oblig_plain_op(IrOpcode op)
     }
 }
 
+bool ir_oblig_op_ok(unsigned op)
+{
+    return op == IR_CLAIM_FALSE || op == IR_CLAIM_NONNEG ||
+           (op < IR_OPCODE_COUNT && ir_oblig_plain_op((IrOpcode)op) != IR_OPCODE_COUNT);
+}
+
+const char *ir_oblig_op_name(unsigned op)
+{
+    if (op == IR_CLAIM_FALSE)
+        return "false";
+    if (op == IR_CLAIM_NONNEG)
+        return "nonneg";
+    return op < IR_OPCODE_COUNT ? ir_op_info[op].name : "?";
+}
+
+uint32_t ir_oblig_param_block(const IrFunc *f, uint32_t v)
+{
+    for (uint32_t b = 0; b < f->nblocks; b++)
+        for (uint32_t k = 0; k < f->blocks[b]->nparams; k++)
+            if (f->blocks[b]->params[k] == v)
+                return b;
+    return IR_NONE;
+}
+
+bool ir_module_has_nonneg(const IrModule *m, uint32_t item, uint32_t v)
+{
+    for (uint32_t i = 0; i < m->nobligs; i++)
+        if (m->obligs[i].item == item && m->obligs[i].value == v &&
+            m->obligs[i].op == IR_CLAIM_NONNEG)
+            return true;
+    return false;
+}
+
 bool ir_oblig_def_op_ok(const IrInst *in)
 {
     const IrOpInfo *info = &ir_op_info[in->op];
@@ -58,7 +91,7 @@ const IrInst *ir_oblig_def(const IrFunc *f, uint32_t v, uint32_t *block, uint32_
     return NULL;
 }
 
-IrOblig *ir_module_add_oblig(IrModule *m, uint32_t item, uint32_t value, IrOpcode op,
+IrOblig *ir_module_add_oblig(IrModule *m, uint32_t item, uint32_t value, unsigned op,
                              uint32_t nfacts, const IrFact *facts)
 {
     IrOblig o = {.item = item, .value = value, .op = (uint16_t)op, .nfacts = nfacts};
@@ -237,12 +270,17 @@ bool ir_oblig_text_read(IrModule *m, const char *text, size_t len, IrLoc at,
     if (value == IR_NONE)
         FAIL(&s, "undefined value '%.*s' in '@%.*s'", (int)s.len, s.tok, (int)flen, fname);
     next(&s);
-    IrOpcode op = IR_OPCODE_COUNT;
-    for (int k = 0; k < IR_OPCODE_COUNT; k++)
+    unsigned op = IR_OPCODE_COUNT;
+    for (unsigned k = 0; k < IR_OPCODE_COUNT; k++)
         if (ir_oblig_plain_op((IrOpcode)k) != IR_OPCODE_COUNT && is(&s, ir_op_info[k].name))
-            op = (IrOpcode)k;
+            op = k;
+    if (is(&s, "false"))
+        op = IR_CLAIM_FALSE;
+    else if (is(&s, "nonneg"))
+        op = IR_CLAIM_NONNEG;
     if (op == IR_OPCODE_COUNT)
-        EXPECT_FAIL(&s, "a checked operation (addc subc mulc addcu subcu mulcu)");
+        EXPECT_FAIL(&s, "a checked operation (addc subc mulc addcu subcu mulcu), 'false' or "
+                        "'nonneg'");
     next(&s);
     if (!is(&s, "{"))
         EXPECT_FAIL(&s, "'{'");
@@ -270,17 +308,17 @@ bool ir_oblig_text_read(IrModule *m, const char *text, size_t len, IrLoc at,
             fact.kind = IR_FACT_EDGE;
             fact.a = bl[0];
             fact.b = bl[1];
-        } else if (is(&s, "def")) {
+        } else if (is(&s, "def") || is(&s, "nonneg")) {
+            fact.kind = is(&s, "def") ? IR_FACT_DEF : IR_FACT_NONNEG;
             next(&s);
             if (!s.len || s.tok[0] != '%' || s.len < 2)
                 EXPECT_FAIL(&s, "a value '%name'");
-            fact.kind = IR_FACT_DEF;
             fact.a = find_value(f, s.tok + 1, s.len - 1);
             if (fact.a == IR_NONE)
                 FAIL(&s, "undefined value '%.*s' in '@%.*s'", (int)s.len, s.tok, (int)flen,
                      fname);
         } else {
-            EXPECT_FAIL(&s, "'edge', 'def' or '}'");
+            EXPECT_FAIL(&s, "'edge', 'def', 'nonneg' or '}'");
         }
         if (nfacts == capfacts) {
             capfacts = capfacts ? 2 * capfacts : 4;
@@ -327,6 +365,86 @@ static const char *bname(const IrFunc *f, uint32_t b, char *buf, size_t n)
     return buf;
 }
 
+/* Does fact fa hold at position ip of block ib, for obligation o? NULL
+ * when it does; else why not, naming the obligation's value vn. */
+static char *fact_check(const IrModule *m, const IrOblig *o, const IrDom *d, const IrFact *fa,
+                        uint32_t ib, uint32_t ip, const char *vn)
+{
+    const IrFunc *f = m->items[o->item].func;
+    char b2[24], b3[24];
+    if (fa->kind == IR_FACT_EDGE) {
+        if (fa->a >= f->nblocks || fa->b >= f->nblocks)
+            return msgf("obligation for '%%%s': block number out of range", vn);
+        const char *an = bname(f, fa->a, b2, sizeof b2);
+        const char *bn = bname(f, fa->b, b3, sizeof b3);
+        const IrBlock *a = f->blocks[fa->a];
+        const IrInst *t = a->ninsts ? &a->insts[a->ninsts - 1] : NULL;
+        uint32_t np;
+        ir_dom_preds(d, fa->b, &np);
+        if (!t || t->op != IR_CONDBR || t->ntgt != 2)
+            return msgf("edge '%s' -> '%s': '%s' does not end in condbr", an, bn, an);
+        if ((t->tgt[0].block == fa->b) == (t->tgt[1].block == fa->b))
+            return msgf("edge '%s' -> '%s': exactly one arm of the condbr in '%s' must go to "
+                        "'%s'", an, bn, an, bn);
+        if (np != 1)
+            return msgf("edge '%s' -> '%s': '%s' must have no other predecessor", an, bn, bn);
+        if (!ir_dom_reachable(d, fa->a) || !ir_dom_dominates(d, fa->b, ib))
+            return msgf("edge '%s' -> '%s' does not dominate '%%%s'", an, bn, vn);
+        return NULL;
+    }
+    if (fa->kind == IR_FACT_DEF || fa->kind == IR_FACT_NONNEG) {
+        if (fa->a >= f->nvals)
+            return msgf("obligation for '%%%s': value number out of range", vn);
+        const char *dn = vname(f, fa->a, b2, sizeof b2);
+        if (fa->kind == IR_FACT_NONNEG) {
+            uint32_t pb = ir_oblig_param_block(f, fa->a);
+            if (pb == IR_NONE || !ir_type_is_int((IrType)f->vals[fa->a].type))
+                return msgf("nonneg '%%%s': it is not an integer block parameter", dn);
+            if (!(o->op == IR_CLAIM_NONNEG && o->value == fa->a) &&
+                !ir_module_has_nonneg(m, o->item, fa->a))
+                return msgf("nonneg '%%%s': the module has no 'nonneg' obligation for it", dn);
+            if (!ir_dom_reachable(d, pb) || !ir_dom_dominates(d, pb, ib))
+                return msgf("nonneg '%%%s' does not dominate '%%%s'", dn, vn);
+            return NULL;
+        }
+        uint32_t db, dp;
+        const IrInst *di = ir_oblig_def(f, fa->a, &db, &dp);
+        if (!di)
+            return msgf("def '%%%s': it is not defined by an instruction", dn);
+        if (!ir_oblig_def_op_ok(di))
+            return msgf("def '%%%s': '%s' is not an integer operation", dn,
+                        ir_op_info[di->op].name);
+        if (!defined_before(d, db, dp, ib, ip))
+            return msgf("def '%%%s' does not dominate '%%%s'", dn, vn);
+        return NULL;
+    }
+    return msgf("obligation for '%%%s': unknown fact kind %u", vn, (unsigned)fa->kind);
+}
+
+uint32_t ir_oblig_entries(const IrFunc *f, uint32_t h, IrEntry *out, uint32_t max)
+{
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        const IrBlock *blk = f->blocks[b];
+        const IrInst *t = blk->ninsts ? &blk->insts[blk->ninsts - 1] : NULL;
+        for (uint32_t k = 0; t && k < t->ntgt; k++)
+            if (t->tgt[k].block == h) {
+                if (n < max)
+                    out[n] = (IrEntry){.pred = b, .target = k};
+                n++;
+            }
+    }
+    return n;
+}
+
+bool ir_oblig_fact_holds(const IrModule *m, const IrOblig *o, const IrDom *d, const IrFact *fa,
+                         uint32_t ib, uint32_t ip)
+{
+    char *msg = fact_check(m, o, d, fa, ib, ip, "");
+    free(msg);
+    return msg == NULL;
+}
+
 char *ir_oblig_check(const IrModule *m, const IrOblig *o, const IrDom *d, IrLoc *where)
 {
     *where = o->loc;
@@ -335,20 +453,31 @@ char *ir_oblig_check(const IrModule *m, const IrOblig *o, const IrDom *d, IrLoc 
         return msgf("obligation for item %u, which is not a function with a body",
                     (unsigned)o->item);
     const IrFunc *f = m->items[o->item].func;
-    char b1[24], b2[24], b3[24];
+    char b1[24];
     if (o->value >= f->nvals)
         return msgf("obligation for value %u, which '@%s' does not have", (unsigned)o->value,
                     m->items[o->item].name);
     const char *vn = vname(f, o->value, b1, sizeof b1);
-    if (o->op >= IR_OPCODE_COUNT || ir_oblig_plain_op((IrOpcode)o->op) == IR_OPCODE_COUNT)
+    if (!ir_oblig_op_ok(o->op))
         return msgf("obligation for '%%%s': opcode %u is not checked arithmetic", vn,
                     (unsigned)o->op);
-    IrOpcode plain = ir_oblig_plain_op((IrOpcode)o->op);
-    uint32_t ib, ip;
+    uint32_t ib = IR_NONE, ip = 0;
     const IrInst *in = ir_oblig_def(f, o->value, &ib, &ip);
-    if (!in || in->op != plain)
-        return msgf("obligation for '%%%s': it must be defined by '%s' (the plain form of "
-                    "'%s')", vn, ir_op_info[plain].name, ir_op_info[o->op].name);
+    if (o->op == IR_CLAIM_FALSE) {
+        if (!in || !ir_oblig_def_op_ok(in) || f->vals[o->value].type != IR_I1)
+            return msgf("obligation for '%%%s': 'false' needs an i1 integer operation", vn);
+    } else if (o->op == IR_CLAIM_NONNEG) {
+        ib = ir_oblig_param_block(f, o->value);
+        if (ib == IR_NONE || !ir_type_is_int((IrType)f->vals[o->value].type))
+            return msgf("obligation for '%%%s': 'nonneg' needs an integer block parameter", vn);
+        if (ib == 0)
+            return msgf("obligation for '%%%s': the entry block has no incoming edges", vn);
+    } else {
+        IrOpcode plain = ir_oblig_plain_op((IrOpcode)o->op);
+        if (!in || in->op != plain)
+            return msgf("obligation for '%%%s': it must be defined by '%s' (the plain form of "
+                        "'%s')", vn, ir_op_info[plain].name, ir_op_info[o->op].name);
+    }
     IrDom *own = NULL;
     if (!d) {
         own = ir_dom_build(f);
@@ -360,44 +489,23 @@ char *ir_oblig_check(const IrModule *m, const IrOblig *o, const IrDom *d, IrLoc 
     for (uint32_t k = 0; k < o->nfacts && !msg; k++) {
         const IrFact *fa = &o->facts[k];
         *where = fa->loc.line ? fa->loc : o->loc;
-        if (fa->kind == IR_FACT_EDGE) {
-            if (fa->a >= f->nblocks || fa->b >= f->nblocks) {
-                msg = msgf("obligation for '%%%s': block number out of range", vn);
+        if (o->op != IR_CLAIM_NONNEG) {
+            msg = fact_check(m, o, d, fa, ib, ip, vn);
+            continue;
+        }
+        /* A fact of an induction holds at the end of some predecessor
+         * (the step that uses it). */
+        IrEntry e[64];
+        uint32_t ne = ir_oblig_entries(f, ib, e, 64);
+        for (uint32_t j = 0; j < ne && j < 64 && !msg; j++) {
+            const IrBlock *pb = f->blocks[e[j].pred];
+            msg = fact_check(m, o, d, fa, e[j].pred, pb->ninsts - 1, vn);
+            if (msg && j + 1 < ne && j + 1 < 64) {
+                free(msg);
+                msg = NULL;
+            } else {
                 break;
             }
-            const char *an = bname(f, fa->a, b2, sizeof b2);
-            const char *bn = bname(f, fa->b, b3, sizeof b3);
-            const IrBlock *a = f->blocks[fa->a];
-            const IrInst *t = a->ninsts ? &a->insts[a->ninsts - 1] : NULL;
-            uint32_t np;
-            ir_dom_preds(d, fa->b, &np);
-            if (!t || t->op != IR_CONDBR || t->ntgt != 2)
-                msg = msgf("edge '%s' -> '%s': '%s' does not end in condbr", an, bn, an);
-            else if ((t->tgt[0].block == fa->b) == (t->tgt[1].block == fa->b))
-                msg = msgf("edge '%s' -> '%s': exactly one arm of the condbr in '%s' must go to "
-                           "'%s'", an, bn, an, bn);
-            else if (np != 1)
-                msg = msgf("edge '%s' -> '%s': '%s' must have no other predecessor", an, bn,
-                           bn);
-            else if (!ir_dom_reachable(d, fa->a) || !ir_dom_dominates(d, fa->b, ib))
-                msg = msgf("edge '%s' -> '%s' does not dominate '%%%s'", an, bn, vn);
-        } else if (fa->kind == IR_FACT_DEF) {
-            if (fa->a >= f->nvals) {
-                msg = msgf("obligation for '%%%s': value number out of range", vn);
-                break;
-            }
-            const char *dn = vname(f, fa->a, b2, sizeof b2);
-            uint32_t db, dp;
-            const IrInst *di = ir_oblig_def(f, fa->a, &db, &dp);
-            if (!di)
-                msg = msgf("def '%%%s': it is not defined by an instruction", dn);
-            else if (!ir_oblig_def_op_ok(di))
-                msg = msgf("def '%%%s': '%s' is not an integer operation", dn,
-                           ir_op_info[di->op].name);
-            else if (!defined_before(d, db, dp, ib, ip))
-                msg = msgf("def '%%%s' does not dominate '%%%s'", dn, vn);
-        } else {
-            msg = msgf("obligation for '%%%s': unknown fact kind %u", vn, (unsigned)fa->kind);
         }
     }
     if (!msg)

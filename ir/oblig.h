@@ -14,6 +14,28 @@
 /* The plain opcode of a checked one (addc, addcu -> add, ...), or
  * IR_OPCODE_COUNT when op is not checked arithmetic. */
 IrOpcode ir_oblig_plain_op(IrOpcode op);
+/* Is op a valid IrOblig.op (a checked opcode or an IR_CLAIM_*)? Its
+ * text name ("addc", "false", "nonneg"). */
+bool ir_oblig_op_ok(unsigned op);
+const char *ir_oblig_op_name(unsigned op);
+
+/* The block whose parameter v is, or IR_NONE. */
+uint32_t ir_oblig_param_block(const IrFunc *f, uint32_t v);
+/* Does m have a `nonneg` obligation for value v of function `item`? */
+bool ir_module_has_nonneg(const IrModule *m, uint32_t item, uint32_t v);
+
+/* An edge into a block: the block `pred` ends in a terminator whose
+ * target number `target` goes there. */
+typedef struct IrEntry {
+    uint32_t pred, target;
+} IrEntry;
+/* The edges into block h, in block order: how many there are; the first
+ * `max` are stored in out. */
+uint32_t ir_oblig_entries(const IrFunc *f, uint32_t h, IrEntry *out, uint32_t max);
+/* Does fact fa of obligation o hold at position ip of block ib? */
+bool ir_oblig_fact_holds(const IrModule *m, const IrOblig *o, const IrDom *d, const IrFact *fa,
+                         uint32_t ib, uint32_t ip);
+
 /* Whether `def %v` may name an instruction with this opcode: the integer
  * operations whose value the prover encodes. */
 bool ir_oblig_def_op_ok(const IrInst *in);

@@ -622,7 +622,7 @@ char *ir_print_module(const IrModule *m, size_t *len)
         if (ob->item >= m->nitems || m->items[ob->item].kind != IR_ITEM_FUNC)
             continue;
         const IrFunc *f = m->items[ob->item].func;
-        if (f->is_extern || ob->value >= f->nvals || ob->op >= IR_OPCODE_COUNT)
+        if (f->is_extern || ob->value >= f->nvals || !ir_oblig_op_ok(ob->op))
             continue;
         if (f != named) {
             pr.vals = ir_print_value_names(&pr.names, f);
@@ -634,13 +634,14 @@ char *ir_print_module(const IrModule *m, size_t *len)
         putf(&pr.out, "obligation @%s", pr.items[ob->item]);
         if (f->target)
             putf(&pr.out, " target %s", f->target);
-        putf(&pr.out, " %%%s %s {\n", pr.vals[ob->value], ir_op_info[ob->op].name);
+        putf(&pr.out, " %%%s %s {\n", pr.vals[ob->value], ir_oblig_op_name(ob->op));
         for (uint32_t k = 0; k < ob->nfacts; k++) {
             const IrFact *fa = &ob->facts[k];
             if (fa->kind == IR_FACT_EDGE && fa->a < f->nblocks && fa->b < f->nblocks)
                 putf(&pr.out, "  edge %s -> %s\n", pr.blocks[fa->a], pr.blocks[fa->b]);
-            else if (fa->kind == IR_FACT_DEF && fa->a < f->nvals)
-                putf(&pr.out, "  def %%%s\n", pr.vals[fa->a]);
+            else if ((fa->kind == IR_FACT_DEF || fa->kind == IR_FACT_NONNEG) && fa->a < f->nvals)
+                putf(&pr.out, "  %s %%%s\n", fa->kind == IR_FACT_DEF ? "def" : "nonneg",
+                     pr.vals[fa->a]);
         }
         put(&pr.out, "}\n");
         any = true;

@@ -2,7 +2,7 @@
  * ir.h, docs/rules.md "Rules in modules").
  *
  * Both readers hand a rule item's bytes to the rule language's reader
- * (prover/rule_parse.c), which checks them completely (syntax, names,
+ * (ir/rule_parse.c), which checks them completely (syntax, names,
  * types, widths); the module keeps the rule's canonical braced text, so
  * the printer and the binary writer simply copy it and every spelling of
  * a rule prints and encodes the same way. Nothing here proves anything:
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../prover/rule.h"
+#include "rule.h"
 
 /* "msg" from ":L:C: error: msg" (a rule reader's first error under an
  * unnamed source), with its location. */

@@ -98,6 +98,19 @@ static int trap_arm(const IrFunc *f, const IrInst *t)
     return a == b ? -1 : a ? 0 : 1;
 }
 
+/* The true arm of a condbr goes to a block that is only
+ * `trap "out of bounds access..."` and the false arm does not. */
+static bool bounds_branch(const IrFunc *f, const IrInst *t)
+{
+    static const char reason[] = "out of bounds access";
+    if (!t || t->op != IR_CONDBR || t->ntgt != 2 || t->opd[0].kind != IR_OPD_VALUE)
+        return false;
+    const IrBlock *a = f->blocks[t->tgt[0].block], *b = f->blocks[t->tgt[1].block];
+    return a->ninsts == 1 && a->insts[0].op == IR_TRAP &&
+           a->insts[0].strlen >= sizeof reason - 1 &&
+           memcmp(a->insts[0].str, reason, sizeof reason - 1) == 0 && a != b;
+}
+
 /* The candidate facts for the instruction at (ib, ip): its operands'
  * (or, with `from`, that value's) definitions, and unless defs_only the
  * dominating edges. With skip_traps, no edge out of a branch to a trap
@@ -126,7 +139,7 @@ static uint32_t gather(const Scan *s, uint32_t ib, uint32_t ip, uint32_t from, b
         const IrInst *t = a->ninsts ? &a->insts[a->ninsts - 1] : NULL;
         if (!t || t->op != IR_CONDBR || t->ntgt != 2 ||
             (t->tgt[0].block == x) == (t->tgt[1].block == x) ||
-            (skip_traps && trap_arm(f, t) >= 0))
+            (skip_traps && (trap_arm(f, t) >= 0 || bounds_branch(f, t))))
             continue;
         facts[n++] = (IrFact){.kind = IR_FACT_EDGE, .a = preds[0], .b = x};
         edges++;
@@ -213,6 +226,157 @@ static bool worth_asking(const Scan *s, const IrInst *in, const IrFact *facts, u
     return related;
 }
 
+/* Per block parameter: is it known to be >= 0 (a `nonneg` obligation of
+ * the module), not yet asked, or not provable? */
+enum { NN_UNASKED, NN_PROVEN, NN_FAILED };
+
+/* Add fact f to facts[0..*n) unless there or full. */
+static void add_fact(IrFact *facts, uint32_t *n, uint32_t max, IrFact f)
+{
+    for (uint32_t k = 0; k < *n; k++)
+        if (facts[k].kind == f.kind && facts[k].a == f.a && facts[k].b == f.b)
+            return;
+    if (*n < max)
+        facts[(*n)++] = f;
+}
+
+/* `nonneg %p` facts for the block parameters among value v and the
+ * operands of the def facts, when proven (or p is `self`, the parameter
+ * an induction is about) and their block dominates block b. */
+static void add_nonneg_facts(const Scan *s, const uint8_t *nn, uint32_t self, uint32_t b,
+                             uint32_t v, IrFact *facts, uint32_t *n, uint32_t max)
+{
+    const IrFunc *f = s->f;
+    uint32_t cand[2 * MAX_FACTS + 2], nc = 0;
+    cand[nc++] = v;
+    for (uint32_t k = 0, nf = *n; k < nf; k++) {
+        if (facts[k].kind != IR_FACT_DEF)
+            continue;
+        const IrInst *di = &f->blocks[s->defb[facts[k].a]]->insts[s->defp[facts[k].a]];
+        for (uint32_t j = 0; j < di->nopd && j < 2; j++)
+            if (di->opd[j].kind == IR_OPD_VALUE)
+                cand[nc++] = di->opd[j].index;
+    }
+    for (uint32_t k = 0; k < nc; k++) {
+        uint32_t p = cand[k];
+        if (p >= f->nvals || (p != self && nn[p] != NN_PROVEN))
+            continue;
+        uint32_t pb = ir_oblig_param_block(f, p);
+        if (pb != IR_NONE && ir_dom_dominates(s->d, pb, b))
+            add_fact(facts, n, max, (IrFact){.kind = IR_FACT_NONNEG, .a = p});
+    }
+}
+
+/* Try to prove that block parameter p is never negative, by induction
+ * over its block's entry edges (each step with the facts at the end of
+ * its predecessor); on success the obligation joins the module. */
+static bool prove_nonneg(OptCtx *oc, IrModule *m, const Scan *s, uint32_t item, uint8_t *nn,
+                         uint32_t p)
+{
+    const IrFunc *f = s->f;
+    if (nn[p] != NN_UNASKED)
+        return nn[p] == NN_PROVEN;
+    nn[p] = NN_FAILED;
+    uint32_t h = ir_oblig_param_block(f, p), pos = 0;
+    if (h == IR_NONE || h == 0 || !ir_type_is_int((IrType)f->vals[p].type))
+        return false;
+    while (pos < f->blocks[h]->nparams && f->blocks[h]->params[pos] != p)
+        pos++;
+    IrEntry en[8];
+    uint32_t ne = ir_oblig_entries(f, h, en, 8);
+    if (ne > 8)
+        return false;
+    enum { MAXN = 4 * MAX_FACTS };
+    IrFact all[MAXN], one[MAX_FACTS];
+    uint32_t n = 0;
+    for (uint32_t j = 0; j < ne; j++) {
+        const IrBlock *pb = f->blocks[en[j].pred];
+        const IrTarget *t = &pb->insts[pb->ninsts - 1].tgt[en[j].target];
+        if (pos >= t->nargs || !ir_dom_reachable(s->d, en[j].pred))
+            continue;
+        const IrOperand *a = &t->args[pos];
+        if (a->kind != IR_OPD_VALUE)
+            continue; /* a constant needs no fact */
+        /* An inner loop's counter may start at an outer one's. */
+        if (a->index != p && ir_oblig_param_block(f, a->index) != IR_NONE)
+            prove_nonneg(oc, m, s, item, nn, a->index);
+        uint32_t k1 = gather(s, en[j].pred, pb->ninsts - 1, a->index, false, true, one);
+        add_nonneg_facts(s, nn, p, en[j].pred, a->index, one, &k1, MAX_FACTS);
+        for (uint32_t k = 0; k < k1; k++)
+            add_fact(all, &n, MAXN, one[k]);
+    }
+    IrOblig o = {.item = item, .value = p, .op = IR_CLAIM_NONNEG, .nfacts = n, .facts = all};
+    if (!oc->prove_oblig(oc->prove_user, m, &o))
+        return false;
+    ir_module_add_oblig(m, item, p, IR_CLAIM_NONNEG, o.nfacts, o.facts);
+    nn[p] = NN_PROVEN;
+    return true;
+}
+
+/* Bounds checks: a branch to an out-of-bounds trap on a condition that
+ * is 0 wherever it is computed (a `false` obligation) becomes a `br`.
+ * Unsigned index tests need the index to be >= 0, which for a loop
+ * counter is an induction (`nonneg`). */
+static bool remove_bounds_checks(OptCtx *oc, IrModule *m, const Scan *s, uint32_t item)
+{
+    IrFunc *f = (IrFunc *)s->f;
+    uint8_t *nn = xcalloc(f->nvals + 1, 1);
+    for (uint32_t i = 0; i < m->nobligs; i++)
+        if (m->obligs[i].item == item && m->obligs[i].op == IR_CLAIM_NONNEG &&
+            m->obligs[i].value < f->nvals)
+            nn[m->obligs[i].value] = NN_PROVEN;
+    bool changed = false;
+    IrFact facts[MAX_FACTS + 4];
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        IrBlock *blk = f->blocks[b];
+        IrInst *t = blk->ninsts ? &blk->insts[blk->ninsts - 1] : NULL;
+        if (!ir_dom_reachable(s->d, b) || !bounds_branch(f, t))
+            continue;
+        uint32_t cond = t->opd[0].index;
+        if (cond >= f->nvals || s->defb[cond] == IR_NONE)
+            continue;
+        const IrInst *ci = &f->blocks[s->defb[cond]]->insts[s->defp[cond]];
+        if (!ir_oblig_def_op_ok(ci) || f->vals[cond].type != IR_I1)
+            continue;
+        uint32_t n = gather(s, s->defb[cond], s->defp[cond], IR_NONE, false, true, facts);
+        /* The loop counters among the values involved. */
+        for (uint32_t k = 0; k < ci->nopd && k < 2; k++) {
+            uint32_t v = ci->opd[k].kind == IR_OPD_VALUE ? ci->opd[k].index : IR_NONE;
+            if (v < f->nvals && ir_oblig_param_block(f, v) != IR_NONE)
+                prove_nonneg(oc, m, s, item, nn, v);
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            if (facts[k].kind != IR_FACT_DEF)
+                continue;
+            const IrInst *di = &f->blocks[s->defb[facts[k].a]]->insts[s->defp[facts[k].a]];
+            for (uint32_t j = 0; j < di->nopd && j < 2; j++)
+                if (di->opd[j].kind == IR_OPD_VALUE &&
+                    ir_oblig_param_block(f, di->opd[j].index) != IR_NONE)
+                    prove_nonneg(oc, m, s, item, nn, di->opd[j].index);
+        }
+        add_nonneg_facts(s, nn, IR_NONE, s->defb[cond], ci->opd[0].kind == IR_OPD_VALUE
+                         ? ci->opd[0].index : IR_NONE, facts, &n, MAX_FACTS + 4);
+        if (ci->nopd > 1 && ci->opd[1].kind == IR_OPD_VALUE)
+            add_nonneg_facts(s, nn, IR_NONE, s->defb[cond], ci->opd[1].index, facts, &n,
+                             MAX_FACTS + 4);
+        if (n == 0)
+            continue;
+        IrOblig o = {.item = item, .value = cond, .op = IR_CLAIM_FALSE, .nfacts = n,
+                     .facts = facts};
+        if (!oc->prove_oblig(oc->prove_user, m, &o))
+            continue;
+        ir_module_add_oblig(m, item, cond, IR_CLAIM_FALSE, o.nfacts, o.facts);
+        t->op = IR_BR;
+        t->tgt[0] = t->tgt[1];
+        t->ntgt = 1;
+        t->nopd = 0;
+        oc->bounds_removed++;
+        changed = true;
+    }
+    free(nn);
+    return changed;
+}
+
 bool opt_checkelim(OptCtx *oc, IrModule *m, IrFunc *f)
 {
     if (!oc->prove_oblig)
@@ -225,6 +389,8 @@ bool opt_checkelim(OptCtx *oc, IrModule *m, IrFunc *f)
                 blk->insts[i].result != IR_NONE)
                 any = true;
         if (oc->prove_link && blk->ninsts && trap_arm(f, &blk->insts[blk->ninsts - 1]) >= 0)
+            any = true;
+        if (blk->ninsts && bounds_branch(f, &blk->insts[blk->ninsts - 1]))
             any = true;
     }
     if (!any)
@@ -248,7 +414,7 @@ bool opt_checkelim(OptCtx *oc, IrModule *m, IrFunc *f)
                 s.defp[r] = i;
             }
         }
-    bool changed = false;
+    bool changed = remove_bounds_checks(oc, m, &s, item);
     IrFact facts[MAX_FACTS];
     /* Branches to a trap that fire only when an add/sub/mul overflows. */
     for (uint32_t b = 0; oc->prove_link && b < f->nblocks; b++) {

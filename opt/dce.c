@@ -45,7 +45,6 @@ static bool is_root(const IrInst *in)
 bool opt_dce(OptCtx *oc, IrModule *m, IrFunc *f)
 {
     (void)oc;
-    (void)m;
     Dce d = {.f = f};
     uint32_t nv = f->nvals, nb = f->nblocks;
     d.live = xcalloc((size_t)nv + 1, sizeof *d.live);
@@ -96,7 +95,14 @@ bool opt_dce(OptCtx *oc, IrModule *m, IrFunc *f)
     }
     free(fill);
 
-    /* Roots. */
+    /* Roots; also the conditions `false` obligations speak of, so that
+     * the proof of a removed branch stays in the module (the code
+     * generator computes no value nothing uses). */
+    uint32_t item = ir_item_of_func(m, f);
+    for (uint32_t i = 0; i < m->nobligs; i++)
+        if (m->obligs[i].item == item && m->obligs[i].op == IR_CLAIM_FALSE &&
+            m->obligs[i].value < nv)
+            mark(&d, &(IrOperand){.kind = IR_OPD_VALUE, .index = m->obligs[i].value});
     for (uint32_t b = 0; b < nb; b++) {
         IrBlock *blk = f->blocks[b];
         for (uint32_t i = 0; i < blk->ninsts; i++)

@@ -51,6 +51,7 @@ struct OptCtx {
     void *prove_user;
     unsigned long checks_removed;   /* checked operations made plain */
     unsigned long branches_removed; /* overflow branches to a trap removed */
+    unsigned long bounds_removed;   /* bounds-check branches to a trap removed */
 };
 
 /* The pass table, terminated by a {NULL} entry (opt/pipeline.c). */
@@ -68,6 +69,11 @@ bool opt_run_pipeline(OptCtx *oc);
 /* The one-call entry for drivers: optimise m at level 0, 1 or 2 (in
  * check mode when the environment sets YVM_OPT_CHECK). */
 bool opt_module(IrModule *m, int level);
+/* The same with a prover for checkelim's obligations (the prover's
+ * oblig_prove_cb and oblig_prove_link_cb, prover/oblig.h), so that checks
+ * are removed under proof; user is passed to both. */
+bool opt_module_proving(IrModule *m, int level, OptObligProver prove_oblig,
+                        OptLinkProver prove_link, void *user);
 
 /* ---- the passes (one file each) ---- */
 bool opt_simplifycfg(OptCtx *oc, IrModule *m, IrFunc *f); /* simplifycfg.c */

@@ -90,10 +90,26 @@ static uint64_t oblig_print(const IrFunc *f, const IrOblig *o)
     uint32_t b, pos;
     uint64_t h = inst_print(UINT64_C(0xcbf29ce484222325), ir_oblig_def(f, o->value, &b, &pos));
     h = mix(h, o->op);
+    if (o->op == IR_CLAIM_NONNEG) {
+        /* An induction's query is made of its entry edges' arguments. */
+        uint32_t hb = ir_oblig_param_block(f, o->value);
+        for (uint32_t x = 0; hb != IR_NONE && x < f->nblocks; x++) {
+            const IrBlock *pb = f->blocks[x];
+            const IrInst *t = pb->ninsts ? &pb->insts[pb->ninsts - 1] : NULL;
+            for (uint32_t k = 0; t && k < t->ntgt; k++)
+                if (t->tgt[k].block == hb)
+                    h = inst_print(mix(mix(h, x), k), t);
+            for (uint32_t k = 0; t && k < t->ntgt; k++)
+                for (uint32_t a = 0; t->tgt[k].block == hb && a < t->tgt[k].nargs; a++)
+                    h = mix(mix(h, t->tgt[k].args[a].index), t->tgt[k].args[a].bits);
+        }
+    }
     for (uint32_t j = 0; j < o->nfacts; j++) {
         const IrFact *fa = &o->facts[j];
         h = mix(h, fa->kind);
-        if (fa->kind == IR_FACT_DEF) {
+        if (fa->kind == IR_FACT_NONNEG) {
+            h = mix(h, fa->a);
+        } else if (fa->kind == IR_FACT_DEF) {
             h = inst_print(h, ir_oblig_def(f, fa->a, &b, &pos));
         } else if (fa->a < f->nblocks && fa->b < f->nblocks) {
             const IrBlock *a = f->blocks[fa->a];
@@ -224,8 +240,17 @@ bool opt_run_pipeline(OptCtx *oc)
 
 bool opt_module(IrModule *m, int level)
 {
+    return opt_module_proving(m, level, NULL, NULL, NULL);
+}
+
+bool opt_module_proving(IrModule *m, int level, OptObligProver prove_oblig,
+                        OptLinkProver prove_link, void *user)
+{
     OptCtx oc;
     opt_init(&oc, m, level);
+    oc.prove_oblig = prove_oblig;
+    oc.prove_link = prove_link;
+    oc.prove_user = user;
     oc.check = getenv("YVM_OPT_CHECK") != NULL;
     /* Built-in rules only: rules a module ships need the prover
      * (yvm-opt proves them; opt/rewrite.h). */

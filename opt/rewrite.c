@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../prover/rule.h"
+#include "rule.h"
 #include "edit.h"
 
 /* The built-in rules' text (opt/builtin_rules.c, generated after

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../ir/oblig.h"
 #include "encode.h"
@@ -139,6 +140,10 @@ static Z3_ast fact_formula(Enc *e, const IrFact *fa)
         uint64_t want = t->tgt[0].block == fa->b ? 1 : 0;
         return SMT(s, Z3_mk_eq(c, opd(e, &t->opd[0]), smt_bv(s, want, 1)));
     }
+    if (fa->kind == IR_FACT_NONNEG) {
+        Z3_ast x = var(e, fa->a);
+        return SMT(s, Z3_mk_bvsge(c, x, smt_bv(s, 0, ir_type_bits((IrType)e->f->vals[fa->a].type))));
+    }
     uint32_t b, pos;
     const IrInst *di = ir_oblig_def(e->f, fa->a, &b, &pos);
     SmtInst out;
@@ -196,12 +201,27 @@ static char *model_text(Enc *e, Z3_model model)
     return out;
 }
 
+/* The operand an entry edge passes for block parameter v (NULL if none). */
+static const IrOperand *entry_arg(const IrFunc *f, const IrEntry *en, uint32_t v)
+{
+    const IrBlock *pb = f->blocks[en->pred];
+    const IrTarget *t = &pb->insts[pb->ninsts - 1].tgt[en->target];
+    const IrBlock *h = f->blocks[t->block];
+    for (uint32_t k = 0; k < h->nparams && k < t->nargs; k++)
+        if (h->params[k] == v)
+            return &t->args[k];
+    return NULL;
+}
+
 /* One query: the facts (those with keep[k], all when keep is NULL) and
- * the overflow. With `core`, the facts an unsat proof used are marked.
- * With want >= 0 the query is instead facts ∧ cond = want ∧ ¬overflow:
- * does that value of cond imply the overflow? */
+ * the negation of the claim: the overflow of a checked operation, a
+ * `false` value being 1, or for `nonneg` the argument the entry edge `en`
+ * passes being negative. With `core`, the facts an unsat proof used are
+ * marked. With want >= 0 the query is instead facts ∧ cond = want ∧
+ * ¬overflow: does that value of cond imply the overflow? */
 static ProofStatus query(ObligProver *p, const IrModule *m, const IrOblig *o,
-                         const bool *keep, bool *core, uint32_t cond, int want, char **msg)
+                         const bool *keep, bool *core, uint32_t cond, int want,
+                         const IrEntry *en, char **msg)
 {
     if (!fresh_context(p)) {
         *msg = dupf("cannot start Z3");
@@ -221,9 +241,16 @@ static ProofStatus query(ObligProver *p, const IrModule *m, const IrOblig *o,
     }
     uint32_t ib, ip;
     const IrInst *in = ir_oblig_def(f, o->value, &ib, &ip);
+    const IrOperand *arg = NULL;
     SmtInst goal;
-    if (!in || !encode(&e, in, (IrOpcode)o->op, &goal))
+    if (o->op == IR_CLAIM_NONNEG) {
+        arg = en ? entry_arg(f, en, o->value) : NULL;
+        if (!arg || !opd(&e, arg))
+            goto z3_failed;
+    } else if (!in || !encode(&e, in, o->op == IR_CLAIM_FALSE ? (IrOpcode)in->op : (IrOpcode)o->op,
+                              &goal)) {
         goto z3_failed;
+    }
     so = p->so;
     Z3_solver_push(c, so);
     uint32_t nlits = 0;
@@ -245,6 +272,11 @@ static ProofStatus query(ObligProver *p, const IrModule *m, const IrOblig *o,
             goto z3_failed;
         Z3_solver_assert(c, so, SMT(s, Z3_mk_eq(c, var(&e, cond), smt_bv(s, (uint64_t)want, 1))));
         Z3_solver_assert(c, so, SMT(s, Z3_mk_not(c, goal.overflow)));
+    } else if (o->op == IR_CLAIM_NONNEG) {
+        unsigned bits = ir_type_bits((IrType)f->vals[o->value].type);
+        Z3_solver_assert(c, so, SMT(s, Z3_mk_bvslt(c, opd(&e, arg), smt_bv(s, 0, bits))));
+    } else if (o->op == IR_CLAIM_FALSE) {
+        Z3_solver_assert(c, so, SMT(s, Z3_mk_eq(c, goal.value, smt_bv(s, 1, 1))));
     } else {
         Z3_solver_assert(c, so, goal.overflow);
     }
@@ -266,8 +298,8 @@ static ProofStatus query(ObligProver *p, const IrModule *m, const IrOblig *o,
     arena_init(&names);
     /* Names for messages; none needed for a proof (or in the optimiser). */
     const char **vn = res == Z3_L_FALSE || core ? NULL : ir_print_value_names(&names, f);
-    const char *what = ir_op_info[o->op].name;
-    const char *type = ir_type_name((IrType)in->type);
+    const char *what = ir_oblig_op_name(o->op);
+    const char *type = ir_type_name((IrType)(in ? in->type : f->vals[o->value].type));
     if (res == Z3_L_FALSE) {
         st = PROOF_PROVED;
         if (core) {
@@ -297,8 +329,21 @@ static ProofStatus query(ObligProver *p, const IrModule *m, const IrOblig *o,
             cex = model_text(&e, model);
             Z3_model_dec_ref(c, model);
         }
-        *msg = dupf("obligation for '%%%s' is false: '%s %s' overflows when %s", vn[o->value],
-                    what, type, cex && *cex ? cex : "(no model)");
+        const char *when = cex && *cex ? cex : "(no model)";
+        if (o->op == IR_CLAIM_NONNEG) {
+            const char **bn = ir_print_block_names(&names, f);
+            if (arg->kind == IR_OPD_CONST)
+                *msg = dupf("obligation for '%%%s' is false: the edge from '%s' passes %" PRId64,
+                            vn[o->value], bn[en->pred], (int64_t)arg->bits);
+            else
+                *msg = dupf("obligation for '%%%s' is false: the edge from '%s' passes a "
+                            "negative value when %s", vn[o->value], bn[en->pred], when);
+        } else if (o->op == IR_CLAIM_FALSE) {
+            *msg = dupf("obligation for '%%%s' is false: it is 1 when %s", vn[o->value], when);
+        } else {
+            *msg = dupf("obligation for '%%%s' is false: '%s %s' overflows when %s",
+                        vn[o->value], what, type, when);
+        }
         free(cex);
     } else {
         const char *why = Z3_solver_get_reason_unknown(c, so);
@@ -319,6 +364,56 @@ out:
     return st;
 }
 
+/* A nonneg claim: one query per entry edge, each with the facts that
+ * hold at the end of its predecessor (keep, when given, narrows them);
+ * core collects the facts any of the proofs used. */
+static ProofStatus prove_induction(ObligProver *p, const IrModule *m, const IrOblig *o,
+                                   const bool *keep, bool *core, char **msg)
+{
+    const IrFunc *f = m->items[o->item].func;
+    uint32_t h = ir_oblig_param_block(f, o->value);
+    IrDom *d = ir_dom_build(f);
+    uint32_t ne = ir_oblig_entries(f, h, NULL, 0);
+    IrEntry *en = calloc(ne + 1, sizeof *en);
+    bool *holds = calloc(o->nfacts + 1, sizeof *holds);
+    bool *used = calloc(o->nfacts + 1, sizeof *used);
+    ProofStatus st = PROOF_PROVED;
+    if (!d || !en || !holds || !used) {
+        *msg = dupf("out of memory");
+        st = PROOF_UNKNOWN;
+        ne = 0;
+    } else {
+        ir_oblig_entries(f, h, en, ne);
+    }
+    if (core)
+        for (uint32_t k = 0; k < o->nfacts; k++)
+            core[k] = false;
+    for (uint32_t j = 0; j < ne && st == PROOF_PROVED; j++) {
+        const IrBlock *pb = f->blocks[en[j].pred];
+        if (!ir_dom_reachable(d, en[j].pred))
+            continue;
+        for (uint32_t k = 0; k < o->nfacts; k++)
+            holds[k] = (!keep || keep[k]) &&
+                       ir_oblig_fact_holds(m, o, d, &o->facts[k], en[j].pred, pb->ninsts - 1);
+        st = query(p, m, o, holds, core ? used : NULL, IR_NONE, -1, &en[j], msg);
+        for (uint32_t k = 0; core && st == PROOF_PROVED && k < o->nfacts; k++)
+            core[k] = core[k] || (holds[k] && used[k]);
+    }
+    ir_dom_free(d);
+    free(en);
+    free(holds);
+    free(used);
+    return st;
+}
+
+static ProofStatus claim(ObligProver *p, const IrModule *m, const IrOblig *o, const bool *keep,
+                         bool *core, char **msg)
+{
+    if (o->op == IR_CLAIM_NONNEG)
+        return prove_induction(p, m, o, keep, core, msg);
+    return query(p, m, o, keep, core, IR_NONE, -1, NULL, msg);
+}
+
 ProofStatus oblig_prove(ObligProver *p, const IrModule *m, IrOblig *o, bool shrink, char **msg)
 {
     *msg = NULL;
@@ -329,19 +424,19 @@ ProofStatus oblig_prove(ObligProver *p, const IrModule *m, IrOblig *o, bool shri
         return PROOF_WRONG;
     }
     if (!shrink)
-        return query(p, m, o, NULL, NULL, IR_NONE, -1, msg);
+        return claim(p, m, o, NULL, NULL, msg);
     bool *core = calloc(o->nfacts + 1, sizeof *core);
     if (!core) {
         *msg = dupf("out of memory");
         return PROOF_UNKNOWN;
     }
-    ProofStatus st = query(p, m, o, NULL, core, IR_NONE, -1, msg);
+    ProofStatus st = claim(p, m, o, NULL, core, msg);
     uint32_t used = 0;
     for (uint32_t k = 0; k < o->nfacts; k++)
         used += core[k];
     if (st == PROOF_PROVED && used < o->nfacts) {
         /* The smaller set is exactly what a checker will be asked. */
-        st = query(p, m, o, core, NULL, IR_NONE, -1, msg);
+        st = claim(p, m, o, core, NULL, msg);
         if (st == PROOF_PROVED) {
             uint32_t n = 0;
             for (uint32_t k = 0; k < o->nfacts; k++)
@@ -371,5 +466,32 @@ ProofStatus oblig_prove_link(ObligProver *p, const IrModule *m, const IrOblig *o
         *msg = dupf("malformed link query");
         return PROOF_UNKNOWN;
     }
-    return query(p, m, o, NULL, NULL, cond, want, msg);
+    return query(p, m, o, NULL, NULL, cond, want, NULL, msg);
+}
+
+bool oblig_prove_cb(void *prover, const IrModule *m, IrOblig *o)
+{
+    char *msg = NULL;
+    bool debug = getenv("YVM_OPT_DEBUG") != NULL;
+    clock_t t0 = debug ? clock() : 0;
+    ProofStatus st = oblig_prove(prover, m, o, true, &msg);
+    if (debug)
+        fprintf(stderr, "checkelim: %s %s value %u, %u facts, %.1f ms%s%s\n",
+                st == PROOF_PROVED ? "proved" : "not proved", ir_oblig_op_name(o->op),
+                (unsigned)o->value, (unsigned)o->nfacts,
+                1000.0 * (double)(clock() - t0) / CLOCKS_PER_SEC, msg ? ": " : "",
+                msg ? msg : "");
+    free(msg);
+    return st == PROOF_PROVED;
+}
+
+bool oblig_prove_link_cb(void *prover, const IrModule *m, const IrOblig *o, uint32_t cond,
+                         bool want)
+{
+    char *msg = NULL;
+    ProofStatus st = oblig_prove_link(prover, m, o, cond, want, &msg);
+    if (getenv("YVM_OPT_DEBUG") && msg)
+        fprintf(stderr, "checkelim: %s\n", msg);
+    free(msg);
+    return st == PROOF_PROVED;
 }

@@ -52,4 +52,12 @@ ProofStatus oblig_prove(ObligProver *p, const IrModule *m, IrOblig *o, bool shri
 ProofStatus oblig_prove_link(ObligProver *p, const IrModule *m, const IrOblig *o,
                              uint32_t cond, bool want, char **msg);
 
+/* The optimiser's callbacks (opt/opt.h OptObligProver, OptLinkProver)
+ * with an ObligProver as `user`: oblig_prove with shrinking, and
+ * oblig_prove_link; the reason a query failed goes to stderr when
+ * YVM_OPT_DEBUG is set. */
+bool oblig_prove_cb(void *prover, const IrModule *m, IrOblig *o);
+bool oblig_prove_link_cb(void *prover, const IrModule *m, const IrOblig *o, uint32_t cond,
+                         bool want);
+
 #endif

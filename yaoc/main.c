@@ -18,6 +18,7 @@
 #include "config.h"
 #include "opt/opt.h"
 #include "tool.h"
+#include "tool_opt.h"
 #include "yao.h"
 
 static const ToolInfo yaoc_info = {
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
     }
     /* The IR optimiser first (-O2 runs the code generator's -O1). */
     int level = opt >= 0 ? opt : emit_ir ? 0 : 1;
-    if (level > 0 && !opt_module(m, level)) {
+    if (level > 0 && !tool_optimise(m, level)) {
         fprintf(stderr, "yaoc: internal error: the optimiser broke the IR "
                         "(a compiler bug; please report it)\n");
         goto done;

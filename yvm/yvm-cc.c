@@ -17,6 +17,7 @@
 #include "codegen/codegen.h"
 #include "opt/opt.h"
 #include "tool.h"
+#include "tool_opt.h"
 
 static const ToolInfo info = {
     "yvm-cc", "IN [-o OUT] [-c | -S] [-O0 | -O1 | -O2] [-l LIB] [-L DIR]",
@@ -118,7 +119,7 @@ int main(int argc, char **argv)
     IrModule *m = tool_read_module(ctx, in, &src);
     if (!m) {
         status = EXIT_INPUT_ERROR;
-    } else if (opt >= 2 && !opt_module(m, 2)) {
+    } else if (opt >= 2 && !tool_optimise(m, 2)) {
         fprintf(stderr, "yvm-cc: internal error: the optimiser broke the module\n");
         status = EXIT_INPUT_ERROR;
     } else {

@@ -47,29 +47,6 @@ static bool prove_rule(void *cache_dir, const Rule *r, char **why)
     return prover_prove_one(r, cache_dir, why);
 }
 
-/* OptObligProver for checkelim: prove, keeping only the facts used. */
-static bool prove_oblig(void *prover, const IrModule *m, IrOblig *o)
-{
-    char *msg = NULL;
-    ProofStatus st = oblig_prove(prover, m, o, true, &msg);
-    if (getenv("YVM_OPT_DEBUG") && msg)
-        fprintf(stderr, "checkelim: %s\n", msg);
-    free(msg);
-    return st == PROOF_PROVED;
-}
-
-/* OptLinkProver for checkelim's overflow branches. */
-static bool prove_link(void *prover, const IrModule *m, const IrOblig *o, uint32_t cond,
-                       bool want)
-{
-    char *msg = NULL;
-    ProofStatus st = oblig_prove_link(prover, m, o, cond, want, &msg);
-    if (getenv("YVM_OPT_DEBUG") && msg)
-        fprintf(stderr, "checkelim: %s\n", msg);
-    free(msg);
-    return st == PROOF_PROVED;
-}
-
 /* Prove every obligation of m again; report each failure (located when
  * it came from text). True when all are proven. */
 static bool discharge_all(ObligProver *prover, IrModule *m, const char *after)
@@ -194,8 +171,8 @@ int main(int argc, char **argv)
          * them; checkelim makes new ones through the same prover. */
         ObligProver *prover = oblig_prover_new(PROVER_OBLIG_RLIMIT);
         ObligProver *checker = oblig_prover_new(PROVER_OBLIG_CHECK_RLIMIT);
-        oc.prove_oblig = prove_oblig;
-        oc.prove_link = prove_link;
+        oc.prove_oblig = oblig_prove_cb;
+        oc.prove_link = oblig_prove_link_cb;
         oc.prove_user = prover;
         if (!rules_ok || !prover || !checker || !discharge_all(checker, m, NULL))
             status = EXIT_INPUT_ERROR;
@@ -212,8 +189,8 @@ int main(int argc, char **argv)
         double t1 = now_ms();
         if (timing)
             fprintf(stderr, "yvm-opt: %.3f ms CPU; checkelim: %lu checked operations made "
-                    "plain, %lu overflow branches removed\n", t1 - t0, oc.checks_removed,
-                    oc.branches_removed);
+                    "plain, %lu overflow branches and %lu bounds checks removed\n", t1 - t0,
+                    oc.checks_removed, oc.branches_removed, oc.bounds_removed);
         if (status == 0 && !ir_verify(m)) {
             oc.failed = passes ? "--passes" : "the pipeline";
             status = EXIT_OPT_BUG;

@@ -12,7 +12,7 @@
 #   DIFF_FIRST=K      the first seed (default 1)
 #   DIFF_SIZE=N       irgen --size (default 10)
 #   DIFF_ENGINES="…"  the engines compared with yvm-run (default
-#                     "cc-O0 cc-O1 opt-O1 opt-O2"; also "yvmb"; set it
+#                     "cc-O0 cc-O1 cc-O2 opt-O1 opt-O2"; also "yvmb"; set it
 #                     to "" to test the generator and interpreter alone)
 #   DIFF_TIME=S       start no new seed after S seconds (make fuzz-diff)
 #   DIFF_KEEP=DIR     reduce each mismatch and keep it in DIR (fuzz-diff)
@@ -26,7 +26,7 @@
 diff_n=${DIFF_SEEDS:-120}
 diff_first=${DIFF_FIRST:-1}
 diff_size=${DIFF_SIZE:-10}
-diff_all=${DIFF_ENGINES-cc-O0 cc-O1 opt-O1 opt-O2}
+diff_all=${DIFF_ENGINES-cc-O0 cc-O1 cc-O2 opt-O1 opt-O2}
 diff_gen=$builddir/testsuite/gen/irgen
 diff_start=$(date +%s)
 diff_found=0
