@@ -14,18 +14,6 @@
 
 #include "codegen/mir.h"
 
-static int cmp_layout(const void *pa, const void *pb, void *arg)
-{
-    const MFunc *f = arg;
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    const MBlock *x = &f->blocks[a], *y = &f->blocks[b];
-    if (x->cold != y->cold)
-        return x->cold ? 1 : -1;
-    if (x->group != y->group)
-        return x->group < y->group ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
-
 void mir_liveness(const MFunc *f, MLiveness *lv)
 {
     uint32_t nregs = MIR_FIRST_VREG + f->nvregs;
@@ -42,10 +30,7 @@ void mir_liveness(const MFunc *f, MLiveness *lv)
     if (!lv->live_in || !lv->live_out || !gen || !kill || !lv->block_start || !lv->block_end ||
         !lv->order)
         exit(1);
-    for (uint32_t b = 0; b < nb; b++)
-        lv->order[b] = b;
-    if (nb > 1)
-        qsort_r(lv->order + 1, nb - 1, sizeof *lv->order, cmp_layout, (void *)f);
+    mir_layout_order(f, lv->order);
     uint32_t pos = 0;
     uint32_t use[MIR_MAX_DU], def[MIR_MAX_DU];
     unsigned nuse, ndef;

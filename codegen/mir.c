@@ -228,3 +228,23 @@ void mir_dump(FILE *out, const MFunc *f)
         }
     }
 }
+
+static int cmp_layout(const void *pa, const void *pb, void *arg)
+{
+    const MFunc *f = arg;
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    const MBlock *x = &f->blocks[a], *y = &f->blocks[b];
+    if (x->cold != y->cold)
+        return x->cold ? 1 : -1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+void mir_layout_order(const MFunc *f, uint32_t *order)
+{
+    for (uint32_t b = 0; b < f->nblocks; b++)
+        order[b] = b;
+    if (f->nblocks > 1)
+        qsort_r(order + 1, f->nblocks - 1, sizeof *order, cmp_layout, (void *)f);
+}

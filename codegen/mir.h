@@ -96,6 +96,11 @@ void mir_func_free(MFunc *f);
 uint32_t mir_block_new(MFunc *f);
 uint32_t mir_vreg_new(MFunc *f, MRegClass c);
 uint32_t mir_slot_new(MFunc *f, MSlotKind kind, uint64_t size, uint64_t align);
+/* The order blocks are emitted in, into order[0..nblocks): block 0 first
+ * (it follows the prologue), then each IR block followed by the blocks
+ * instruction selection made inside it (MBlock.group), cold blocks last.
+ * Liveness numbers positions in the same order. */
+void mir_layout_order(const MFunc *f, uint32_t *order);
 MInst *mir_append(MFunc *f, uint32_t block, uint16_t op, uint8_t size);
 static inline bool mir_is_vreg(uint32_t r) { return r != MIR_NOREG && r >= MIR_FIRST_VREG; }
 MRegClass mir_reg_class(const MFunc *f, uint32_t r);

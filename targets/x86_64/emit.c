@@ -367,18 +367,6 @@ static void lower(Em *e, const MInst *in)
 
 static const char *trap_fn = "__yvm_trap";
 
-static int cmp_layout(const void *pa, const void *pb, void *arg)
-{
-    const MFunc *f = arg;
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    const MBlock *x = &f->blocks[a], *y = &f->blocks[b];
-    if (x->cold != y->cold)
-        return x->cold ? 1 : -1;
-    if (x->group != y->group)
-        return x->group < y->group ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
-
 /* The emission order of F's blocks: each IR block followed by the blocks
  * instruction selection made inside it, cold blocks last. Block 0 stays
  * first (it follows the prologue). */
@@ -387,10 +375,7 @@ static uint32_t *layout_order(const MFunc *f)
     uint32_t *order = malloc((f->nblocks + 1) * sizeof *order);
     if (!order)
         exit(1);
-    for (uint32_t b = 0; b < f->nblocks; b++)
-        order[b] = b;
-    if (f->nblocks > 1)
-        qsort_r(order + 1, f->nblocks - 1, sizeof *order, cmp_layout, (void *)f);
+    mir_layout_order(f, order);
     return order;
 }
 
