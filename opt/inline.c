@@ -27,7 +27,12 @@
 #include "opt.h"
 #include "xalloc.h"
 
-enum { CALLEE_BUDGET_O1 = 12, CALLEE_BUDGET_O2 = 40, CALLER_LIMIT = 4000 };
+/* Callee budgets in instructions. A call on a cycle of the caller's CFG
+ * runs once per iteration, so the call's own cost (saves, frame, argument
+ * moves, and no optimisation across it) weighs more there: at -O2 such a
+ * callee may be three times larger. */
+enum { CALLEE_BUDGET_O1 = 12, CALLEE_BUDGET_O2 = 40, CALLEE_BUDGET_O2_LOOP = 120,
+       CALLER_LIMIT = 4000 };
 
 static uint32_t func_size(const IrFunc *g)
 {
@@ -177,9 +182,37 @@ static void inline_call(IrModule *m, IrFunc *f, uint32_t bi, uint32_t ii, const 
     free(vmap);
 }
 
+/* Whether block b lies on a cycle of f's CFG: a search from its
+ * successors comes back to it. */
+static bool on_cycle(const IrFunc *f, uint32_t b)
+{
+    bool *seen = xcalloc(f->nblocks + 1, sizeof *seen);
+    uint32_t *work = xmalloc((f->nblocks + 1) * sizeof *work);
+    uint32_t nw = 0;
+    bool found = false;
+    work[nw++] = b;
+    while (nw && !found) {
+        const IrBlock *x = f->blocks[work[--nw]];
+        const IrInst *t = x->ninsts ? &x->insts[x->ninsts - 1] : NULL;
+        for (uint32_t k = 0; t && k < t->ntgt && !found; k++) {
+            uint32_t s = t->tgt[k].block;
+            if (s == b)
+                found = true;
+            else if (s < f->nblocks && !seen[s]) {
+                seen[s] = true;
+                work[nw++] = s;
+            }
+        }
+    }
+    free(seen);
+    free(work);
+    return found;
+}
+
 bool opt_inline(OptCtx *oc, IrModule *m, IrFunc *f)
 {
     uint32_t budget = oc->level == 1 ? CALLEE_BUDGET_O1 : CALLEE_BUDGET_O2;
+    uint32_t loop_budget = oc->level == 1 ? CALLEE_BUDGET_O1 : CALLEE_BUDGET_O2_LOOP;
     bool changed = false;
     uint32_t size = func_size(f);
     /* Calls inside an inlined copy are not inlined in the same run, so
@@ -195,7 +228,8 @@ bool opt_inline(OptCtx *oc, IrModule *m, IrFunc *f)
             if (in->op != IR_CALL || in->opd[0].kind != IR_OPD_SYMBOL)
                 continue;
             uint32_t item = in->opd[0].index;
-            if (!can_inline(m, f, item, budget))
+            if (!can_inline(m, f, item, loop_budget) ||
+                (!can_inline(m, f, item, budget) && !on_cycle(f, bi)))
                 continue;
             const IrFunc *g = m->items[item].func;
             if (in->nopd != g->nparams + 1)
