@@ -8,7 +8,12 @@
  * also right for instructions that may trap (sdiv, addc, fptosi): the
  * dominating copy ran first with the same operands, so had it trapped the
  * later one would never run; if it did not, the later one would not
- * either. Commutative operands are put in a canonical order first. */
+ * either. Commutative operands are put in a canonical order first.
+ *
+ * After that, a `condbr c` whose block lies below one arm of an earlier
+ * `condbr c` (the arm's block has that branch as its only predecessor and
+ * dominates it) already knows c, and becomes a `br` to the arm c selects:
+ * merging two equal checks leaves such pairs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +61,46 @@ static bool same_inst(const IrInst *a, const IrInst *b)
         if (a->opd[k].type != b->opd[k].type || opd_cmp(&a->opd[k], &b->opd[k]))
             return false;
     return true;
+}
+
+/* The arm (0 or 1) that `condbr c` at the end of block b must take
+ * because every path to b passed one arm of another `condbr c`; -1 when
+ * unknown. */
+static int known_arm(const IrFunc *f, const IrDom *d, uint32_t b, const IrOperand *c)
+{
+    for (uint32_t x = b; x != 0 && x != IR_NONE; x = ir_dom_idom(d, x)) {
+        uint32_t np;
+        const uint32_t *pr = ir_dom_preds(d, x, &np);
+        if (np != 1)
+            continue;
+        const IrBlock *p = f->blocks[pr[0]];
+        const IrInst *t = &p->insts[p->ninsts - 1];
+        if (t->op == IR_CONDBR && t->opd[0].kind == IR_OPD_VALUE &&
+            t->opd[0].index == c->index && t->tgt[0].block != t->tgt[1].block)
+            return t->tgt[0].block == x ? 0 : 1;
+    }
+    return -1;
+}
+
+static bool fold_known_branches(IrFunc *f, const IrDom *d)
+{
+    bool changed = false;
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        IrBlock *blk = f->blocks[b];
+        IrInst *t = blk->ninsts ? &blk->insts[blk->ninsts - 1] : NULL;
+        if (!t || t->op != IR_CONDBR || t->opd[0].kind != IR_OPD_VALUE ||
+            !ir_dom_reachable(d, b))
+            continue;
+        int arm = known_arm(f, d, b, &t->opd[0]);
+        if (arm < 0)
+            continue;
+        t->op = IR_BR;
+        t->nopd = 0;
+        t->tgt = &t->tgt[arm];
+        t->ntgt = 1;
+        changed = true;
+    }
+    return changed;
 }
 
 bool opt_gvn(OptCtx *oc, IrModule *m, IrFunc *f)
@@ -147,6 +192,7 @@ bool opt_gvn(OptCtx *oc, IrModule *m, IrFunc *f)
         sp--;
     }
     edit_subst_apply(&s, f);
+    changed |= fold_known_branches(f, d);
     edit_sweep(f);
     edit_subst_free(&s);
     free(stk);

@@ -414,6 +414,10 @@ static X86Cond emit_icmp(Isel *S, const IrInst *in)
     if (sgn && ir_type_bits(t) < 32) {
         uint32_t ra = sext64(S, &in->opd[0], t), rb = sext64(S, &in->opd[1], t);
         E2(S, X86_CMP, 8, mo_reg(ra), mo_reg(rb));
+    } else if (in->opd[1].kind == IR_OPD_CONST && in->opd[1].bits == 0) {
+        /* test r,r sets the flags every condition reads as cmp r,0 does. */
+        uint32_t ra = reg_of(S, &in->opd[0]);
+        E2(S, X86_TEST, isz(t), mo_reg(ra), mo_reg(ra));
     } else {
         uint8_t sz = isz(t);
         E2(S, X86_CMP, sz, mo_reg(reg_of(S, &in->opd[0])), rm_of(S, &in->opd[1], sz));
