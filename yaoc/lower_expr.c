@@ -808,6 +808,15 @@ static uint32_t nargs_of(FnDecl *fn)
     return n;
 }
 
+/* std.math's sqrt is the IR's `fsqrt`: correctly rounded as C's sqrt,
+ * with no call, so float values live across it stay in registers (every
+ * SSE register is caller-saved). A NaN result is the canonical NaN. */
+static bool is_math_sqrt(const FnDecl *fn)
+{
+    return fn->is_extern && fn->mod && fn->mod->is_std && fn->mod->path &&
+           strcmp(fn->mod->path, "std.math") == 0 && strcmp(fn->name, "sqrt") == 0;
+}
+
 static Val lower_call(Lower *L, Expr *e)
 {
     if (e->call.conv) {
@@ -823,6 +832,10 @@ static Val lower_call(Lower *L, Expr *e)
         return val1(v.v[1]);
     }
     FnDecl *fn = e->call.fn;
+    if (is_math_sqrt(fn)) {
+        Val v = lower_expr(L, e->call.args.v[0]);
+        return val1(V(L, ir_build_unary(L->m, L->f, L->cur->b, IR_FSQRT, IR_F64, v.v[0], NULL)));
+    }
     IrOperand *ops = arena_alloc(&L->c->arena, sizeof *ops * (nargs_of(fn) + 1));
     uint32_t n = 0;
     IrOperand out = {0};

@@ -8,7 +8,7 @@
  * Semantics follow the interpreter (docs/ir.md): shifts modulo the width,
  * division traps, checked arithmetic computed at full precision and
  * range-checked, float-to-int range checks done in the float domain,
- * canonical NaNs after every float operation that can make one, bounds
+ * canonical NaNs wherever a float's bits can be seen (below), bounds
  * checks before every load and store (emit.c expands X86P_CHECK).
  * Control flow inside one IR instruction (NaN canonicalisation, uitofp
  * of u64, fptoui to u64) uses extra machine blocks of the same layout
@@ -18,6 +18,16 @@
  * and memset of `unsafe` functions let foreign (C) memory through. An
  * alloca whose address escapes the function lives on the runtime's fake
  * stack, so a dangling pointer to it keeps trapping after the return.
+ *
+ * NaNs: the IR's float operations give the canonical NaN, x86's give the
+ * default NaN (sign set) or a propagated payload. Only the bits can tell
+ * them apart, so the result of an arithmetic operation or a float
+ * conversion is fixed up where its bits are seen, not where it is made:
+ * at a store, a bitcast, a call argument, a return and fneg's operand (a
+ * NaN in arithmetic, compares and float-to-int checks behaves the same
+ * whatever its bits). A result that is a block argument or a select
+ * operand is fixed up at once, so every other value holds exactly the
+ * interpreter's bits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +52,7 @@ typedef struct Isel {
     uint32_t fake_mark;  /* vreg: __yvm_fake_enter's mark */
     bool checks;         /* bounds checks on loads and stores */
     bool unsafe;         /* an `unsafe` function: foreign memory is fine */
+    bool *nan_eager;     /* IR value -> its NaN fix-up cannot wait (see top) */
 } Isel;
 
 static bool is_fl(IrType t) { return t == IR_F32 || t == IR_F64; }
@@ -195,6 +206,45 @@ static void canon_nan(Isel *S, uint32_t r, IrType t)
     E2(S, X86_MOVQ, sz, mo_reg(r), mo_reg(g));
     E1(S, X86_JMP, 0, mo_label(done));
     S->cur = done;
+}
+
+/* Float operations whose result may be a NaN with other bits than the
+ * canonical one. */
+static bool makes_raw_nan(const IrInst *in)
+{
+    switch (in->op) {
+    case IR_FADD: case IR_FSUB: case IR_FMUL: case IR_FDIV: case IR_FSQRT:
+    case IR_FPEXT: case IR_FPTRUNC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether IR value v's NaN fix-up waits for a use that sees its bits. */
+static bool nan_deferred(const Isel *S, uint32_t v)
+{
+    return S->def[v] && makes_raw_nan(S->def[v]) && !S->nan_eager[v];
+}
+
+/* The result of IN, fixed up now unless that can wait. */
+static void canon_result(Isel *S, const IrInst *in, uint32_t d, IrType t)
+{
+    if (!nan_deferred(S, in->result))
+        canon_nan(S, d, t);
+}
+
+/* A register holding float operand O with its exact IR bits: a deferred
+ * result is fixed up in a copy. */
+static uint32_t float_bits(Isel *S, const IrOperand *o)
+{
+    uint32_t r = reg_of(S, o);
+    if (o->kind != IR_OPD_VALUE || !nan_deferred(S, o->index))
+        return r;
+    uint32_t c = newv(S, MRC_FLOAT);
+    E2(S, X86_MOVAPS, 8, mo_reg(c), mo_reg(r));
+    canon_nan(S, c, (IrType)o->type);
+    return c;
 }
 
 /* ---- integer arithmetic ---- */
@@ -593,17 +643,17 @@ static void sel_conv(Isel *S, const IrInst *in)
     case IR_FPEXT: case IR_FPTRUNC:
         E2(S, X86_CVTS2S, to == IR_F32 ? 4 : 8, mo_reg(d), mo_reg(reg_of(S, a)))->size2 =
             from == IR_F32 ? 4 : 8;
-        canon_nan(S, d, to);
+        canon_result(S, in, d, to);
         return;
     case IR_BITCAST:
         if (is_fl(from) == is_fl(to)) {
             if (is_fl(to))
-                E2(S, X86_MOVAPS, 8, mo_reg(d), mo_reg(reg_of(S, a)));
+                E2(S, X86_MOVAPS, 8, mo_reg(d), mo_reg(float_bits(S, a)));
             else
                 E2(S, X86_MOV, 8, mo_reg(d), rm_of(S, a, 8));
         } else {
             E2(S, X86_MOVQ, isz(to == IR_F32 || from == IR_F32 ? IR_I32 : IR_I64),
-               mo_reg(d), mo_reg(reg_of(S, a)));
+               mo_reg(d), mo_reg(is_fl(from) ? float_bits(S, a) : reg_of(S, a)));
         }
         return;
     default:
@@ -786,7 +836,7 @@ static void sel_store(Isel *S, const IrInst *in)
         val = mo_imm(size == 1 ? (int8_t)v->bits : size == 2 ? (int16_t)v->bits
                      : size == 4 ? (int32_t)v->bits : (int64_t)v->bits);
     else
-        val = mo_reg(reg_of(S, v));
+        val = mo_reg(is_fl(t) ? float_bits(S, v) : reg_of(S, v));
     MOperand m = addr_of(S, &in->opd[1], 0);
     check(S, &in->opd[1], m, size, true);
     if (is_fl(t) && val.kind == MO_REG)
@@ -826,7 +876,7 @@ static void emit_call(Isel *S, MOperand target, uint32_t nargs, const IrOperand 
         bool vararg = i >= nfixed;
         if (vararg && t == IR_F32) {
             uint32_t r = newv(S, MRC_FLOAT);
-            E2(S, X86_CVTS2S, 8, mo_reg(r), mo_reg(reg_of(S, &args[i])))->size2 = 4;
+            E2(S, X86_CVTS2S, 8, mo_reg(r), mo_reg(float_bits(S, &args[i])))->size2 = 4;
             vals[i] = r;
         } else if ((c_callee || vararg) && (t == IR_I8 || t == IR_I16)) {
             uint32_t r = newv(S, MRC_INT);
@@ -839,7 +889,7 @@ static void emit_call(Isel *S, MOperand target, uint32_t nargs, const IrOperand 
             }
             vals[i] = r;
         } else {
-            vals[i] = reg_of(S, &args[i]);
+            vals[i] = is_fl(t) ? float_bits(S, &args[i]) : reg_of(S, &args[i]);
         }
     }
     uint32_t area = (stack + 15) & ~15u;
@@ -1086,7 +1136,7 @@ static void sel_term(Isel *S, const IrInst *in, const IrInst *prev, bool fuse)
         uint32_t rv = MIR_NOREG;
         IrType rt = S->f->ret;
         if (in->nopd)
-            rv = reg_of(S, &in->opd[0]);
+            rv = is_fl(rt) ? float_bits(S, &in->opd[0]) : reg_of(S, &in->opd[0]);
         frame_leave(S);
         MInst *r;
         if (rv != MIR_NOREG && is_fl(rt)) {
@@ -1188,14 +1238,14 @@ static void sel_inst(Isel *S, const IrInst *in, bool entry)
             uint32_t a = reg_of(S, &in->opd[0]), b = reg_of(S, &in->opd[1]);
             E2(S, X86_MOVAPS, 8, mo_reg(d), mo_reg(a));
             E2(S, xo, sz, mo_reg(d), mo_reg(b));
-            canon_nan(S, d, t);
+            canon_result(S, in, d, t);
         } else {
             sel_binary_int(S, in);
         }
         return;
     case IR_FORM_UNARY: {
         uint8_t sz = t == IR_F32 ? 4 : 8;
-        uint32_t a = reg_of(S, &in->opd[0]);
+        uint32_t a = in->op == IR_FNEG ? float_bits(S, &in->opd[0]) : reg_of(S, &in->opd[0]);
         if (in->op == IR_FNEG) {
             uint32_t g = int_const(S, t == IR_F32 ? 0x80000000u : 0x8000000000000000ull);
             uint32_t mk = newv(S, MRC_FLOAT);
@@ -1204,7 +1254,7 @@ static void sel_inst(Isel *S, const IrInst *in, bool entry)
             E2(S, X86_XORPS, 8, mo_reg(d), mo_reg(mk));
         } else {
             E2(S, X86_SQRTS, sz, mo_reg(d), mo_reg(a));
-            canon_nan(S, d, t);
+            canon_result(S, in, d, t);
         }
         return;
     }
@@ -1349,8 +1399,13 @@ static void count_uses(Isel *S)
                 S->addr_uses[in->opd[ap].index]++;
             for (uint32_t k = 0; k < in->ntgt; k++)
                 for (uint32_t a = 0; a < in->tgt[k].nargs; a++)
-                    if (in->tgt[k].args[a].kind == IR_OPD_VALUE)
+                    if (in->tgt[k].args[a].kind == IR_OPD_VALUE) {
                         S->nuses[in->tgt[k].args[a].index]++;
+                        S->nan_eager[in->tgt[k].args[a].index] = true;
+                    }
+            for (uint32_t k = 0; in->op == IR_SELECT && k < in->nopd; k++)
+                if (in->opd[k].kind == IR_OPD_VALUE)
+                    S->nan_eager[in->opd[k].index] = true;
         }
     }
 }
@@ -1364,7 +1419,8 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     S.def = calloc(f->nvals + 1, sizeof *S.def);
     S.addr_uses = calloc(f->nvals + 1, sizeof *S.addr_uses);
     S.escapes = calloc(f->nvals + 1, sizeof *S.escapes);
-    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes)
+    S.nan_eager = calloc(f->nvals + 1, sizeof *S.nan_eager);
+    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes || !S.nan_eager)
         exit(1);
     S.checks = true;
     S.unsafe = (f->attrs & IR_ATTR_UNSAFE) != 0;
@@ -1437,6 +1493,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     free(S.nuses);
     free(S.addr_uses);
     free(S.def);
+    free(S.nan_eager);
     free(S.escapes);
     return !cg->failed;
 }
