@@ -13,7 +13,11 @@
  * After that, a `condbr c` whose block lies below one arm of an earlier
  * `condbr c` (the arm's block has that branch as its only predecessor and
  * dominates it) already knows c, and becomes a `br` to the arm c selects:
- * merging two equal checks leaves such pairs. */
+ * merging two equal checks leaves such pairs.
+ *
+ * Last, a load that repeats an earlier load (same type, same address
+ * value) on the only path to it reuses that load's value, when no store,
+ * memcpy, memset or call lies between (see cse_loads). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +104,73 @@ static bool fold_known_branches(IrFunc *f, const IrDom *d)
         t->ntgt = 1;
         changed = true;
     }
+    return changed;
+}
+
+enum { LOAD_SEARCH = 64 }; /* instructions looked back per load */
+
+/* The address operand of a load, through the substitution so far. */
+static IrOperand load_addr(EditSubst *s, const IrInst *in)
+{
+    IrOperand a = in->opd[0];
+    if (a.kind == IR_OPD_VALUE)
+        a = edit_subst_get(s, a.index);
+    return a;
+}
+
+/* Loads that repeat an earlier load. The earlier one is looked for
+ * backwards in the same block and on up through predecessors while a
+ * block has exactly one (then the only path here runs through it), and
+ * the search stops at anything that may write memory or free it: store,
+ * memcpy, memset, call. With nothing between, the same bytes of the same
+ * object are read again: the value is the same, and the earlier load
+ * did not trap, so this one would not either. Blocks go in reverse
+ * postorder, so an earlier load is settled before a later one. */
+static bool cse_loads(IrFunc *f, const IrDom *d)
+{
+    EditSubst s;
+    edit_subst_init(&s, f);
+    bool changed = false;
+    for (uint32_t r = 0; r < d->nreach; r++) {
+        uint32_t b = d->rpo[r];
+        IrBlock *blk = f->blocks[b];
+        for (uint32_t i = 0; i < blk->ninsts; i++) {
+            IrInst *in = &blk->insts[i];
+            if (in->op != IR_LOAD || in->result == IR_NONE)
+                continue;
+            IrOperand a = load_addr(&s, in);
+            uint32_t xb = b, xi = i, budget = LOAD_SEARCH;
+            const IrInst *found = NULL;
+            while (!found && budget) {
+                if (xi == 0) {
+                    uint32_t np;
+                    const uint32_t *pr = ir_dom_preds(d, xb, &np);
+                    if (np != 1 || pr[0] == xb || xb == 0)
+                        break;
+                    xb = pr[0];
+                    xi = f->blocks[xb]->ninsts;
+                    continue;
+                }
+                const IrInst *p = &f->blocks[xb]->insts[--xi];
+                budget--;
+                if (p->op == IR_STORE || p->op == IR_MEMCPY || p->op == IR_MEMSET ||
+                    p->op == IR_CALL || p->op == IR_CALLIND)
+                    break;
+                if (p->op == IR_LOAD && p->result != IR_NONE && p->type == in->type) {
+                    IrOperand pa = load_addr(&s, p);
+                    if (edit_same_opd(&pa, &a))
+                        found = p;
+                }
+            }
+            if (found) {
+                edit_subst_set(&s, in->result, ir_opd_value(f, found->result));
+                edit_kill(in);
+                changed = true;
+            }
+        }
+    }
+    edit_subst_apply(&s, f);
+    edit_subst_free(&s);
     return changed;
 }
 
@@ -193,6 +264,7 @@ bool opt_gvn(OptCtx *oc, IrModule *m, IrFunc *f)
     }
     edit_subst_apply(&s, f);
     changed |= fold_known_branches(f, d);
+    changed |= cse_loads(f, d);
     edit_sweep(f);
     edit_subst_free(&s);
     free(stk);

@@ -53,6 +53,7 @@ typedef struct Isel {
     bool checks;         /* bounds checks on loads and stores */
     bool unsafe;         /* an `unsafe` function: foreign memory is fine */
     bool *nan_eager;     /* IR value -> its NaN fix-up cannot wait (see top) */
+    bool *at_branch;     /* IR value -> computed by the block's condbr (see pair_cond) */
 } Isel;
 
 static bool is_fl(IrType t) { return t == IR_F32 || t == IR_F64; }
@@ -1081,6 +1082,35 @@ static void frame_leave(Isel *S)
     call_rt(S, "__yvm_frame_leave", 2, regs);
 }
 
+/* The block's condbr tests `and/or i1 x, y` of two compares that nothing
+ * else uses: when the and/or comes right before the condbr, returns it
+ * (and marks the three values at_branch), so the compares become two
+ * conditional jumps instead of two setcc, an `and` and a test. */
+static const IrInst *pair_cond(Isel *S, const IrBlock *bl)
+{
+    if (bl->ninsts < 2)
+        return NULL;
+    const IrInst *t = &bl->insts[bl->ninsts - 1], *c = &bl->insts[bl->ninsts - 2];
+    if (t->op != IR_CONDBR || t->opd[0].kind != IR_OPD_VALUE || t->opd[0].index != c->result ||
+        (c->op != IR_AND && c->op != IR_OR) || c->type != IR_I1 || S->nuses[c->result] != 1)
+        return NULL;
+    for (int k = 0; k < 2; k++) {
+        const IrOperand *o = &c->opd[k];
+        if (o->kind != IR_OPD_VALUE || !S->def[o->index] || S->def[o->index]->op != IR_ICMP ||
+            S->nuses[o->index] != 1)
+            return NULL;
+        bool here = false;
+        for (uint32_t i = 0; i + 2 < bl->ninsts && !here; i++)
+            here = &bl->insts[i] == S->def[o->index];
+        if (!here)
+            return NULL;
+    }
+    S->at_branch[c->result] = true;
+    S->at_branch[c->opd[0].index] = true;
+    S->at_branch[c->opd[1].index] = true;
+    return c;
+}
+
 static void sel_term(Isel *S, const IrInst *in, const IrInst *prev, bool fuse)
 {
     switch ((IrOpcode)in->op) {
@@ -1094,12 +1124,24 @@ static void sel_term(Isel *S, const IrInst *in, const IrInst *prev, bool fuse)
          * that edge is this block's own loop back edge (falling into its
          * moves then saves a taken jump per iteration). */
         uint32_t here = S->group;
+        bool pair = fuse && prev->op != IR_ICMP;
+        uint32_t second = pair ? new_block(S, false) : 0; /* laid out next */
         bool t_next = in->tgt[0].block == here + 1 && !in->tgt[0].nargs;
         bool f_next = in->tgt[1].block == here + 1 && !in->tgt[1].nargs;
         uint32_t tb = edge_block(S, &in->tgt[0], f_next && in->tgt[0].block != here);
         uint32_t fb = edge_block(S, &in->tgt[1], t_next && in->tgt[1].block != here);
         X86Cond cc;
-        if (fuse) {
+        if (pair) {
+            /* or: either compare jumps to the true side; and: the first
+             * failing jumps to the false side. */
+            bool is_or = prev->op == IR_OR;
+            cc = emit_icmp(S, S->def[prev->opd[0].index]);
+            MInst *j1 = E1(S, X86_JCC, 0, mo_label(is_or ? tb : fb));
+            j1->cc = (uint8_t)(is_or ? cc : cc ^ 1);
+            E1(S, X86_JMP, 0, mo_label(second));
+            S->cur = second;
+            cc = emit_icmp(S, S->def[prev->opd[1].index]);
+        } else if (fuse) {
             cc = emit_icmp(S, prev);
         } else if (in->opd[0].kind == IR_OPD_CONST) {
             E1(S, X86_JMP, 0, mo_label((in->opd[0].bits & 1) ? tb : fb));
@@ -1420,7 +1462,9 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     S.addr_uses = calloc(f->nvals + 1, sizeof *S.addr_uses);
     S.escapes = calloc(f->nvals + 1, sizeof *S.escapes);
     S.nan_eager = calloc(f->nvals + 1, sizeof *S.nan_eager);
-    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes || !S.nan_eager)
+    S.at_branch = calloc(f->nvals + 1, sizeof *S.at_branch);
+    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes || !S.nan_eager ||
+        !S.at_branch)
         exit(1);
     S.checks = true;
     S.unsafe = (f->attrs & IR_ATTR_UNSAFE) != 0;
@@ -1469,6 +1513,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
         if (b > 0)
             S.cur = b; /* block 0 continues after the parameter code */
         S.group = b;
+        const IrInst *pair = mf->opt > 0 ? pair_cond(&S, bl) : NULL;
         for (uint32_t i = 0; i < bl->ninsts && !cg->failed; i++) {
             const IrInst *in = &bl->insts[i];
             if (ir_op_is_terminator((IrOpcode)in->op)) {
@@ -1476,7 +1521,9 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
                 bool fuse = in->op == IR_CONDBR && prev && prev->op == IR_ICMP && mf->opt > 0 &&
                             in->opd[0].kind == IR_OPD_VALUE && in->opd[0].index == prev->result &&
                             S.nuses[prev->result] == 1;
-                sel_term(&S, in, prev, fuse);
+                sel_term(&S, in, pair ? pair : prev, fuse || pair);
+            } else if (in->result != IR_NONE && S.at_branch[in->result]) {
+                continue; /* computed by the condbr (pair_cond) */
             } else {
                 bool skip = false;
                 if (in->op == IR_ICMP && mf->opt > 0 && i + 1 < bl->ninsts) {
@@ -1494,6 +1541,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     free(S.addr_uses);
     free(S.def);
     free(S.nan_eager);
+    free(S.at_branch);
     free(S.escapes);
     return !cg->failed;
 }
