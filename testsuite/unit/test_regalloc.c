@@ -26,6 +26,16 @@ static uint64_t *loc(Sim *s, const MFunc *f, uint32_t r)
     return &s->slot[f->spill[v]];
 }
 
+/* The destination of a two-operand instruction, and its source value in
+ * *src (frame-slot operands address the simulated slots). */
+static uint64_t *operands(Sim *s, const MFunc *f, const MInst *in, uint64_t *src)
+{
+    *src = in->ops[1].kind == MO_IMM   ? (uint64_t)in->ops[1].imm
+           : in->ops[1].kind == MO_MEM ? s->slot[in->ops[1].reg]
+                                       : *loc(s, f, in->ops[1].reg);
+    return in->ops[0].kind == MO_MEM ? &s->slot[in->ops[0].reg] : loc(s, f, in->ops[0].reg);
+}
+
 /* Runs block 0 (straight-line MOV/ADD/CALL code); returns rax. */
 static uint64_t simulate(const MFunc *f)
 {
@@ -40,11 +50,7 @@ static uint64_t simulate(const MFunc *f)
             continue;
         }
         /* Saves around calls address frame slots. */
-        uint64_t src = in->ops[1].kind == MO_IMM   ? (uint64_t)in->ops[1].imm
-                       : in->ops[1].kind == MO_MEM ? s.slot[in->ops[1].reg]
-                                                   : *loc(&s, f, in->ops[1].reg);
-        uint64_t *d = in->ops[0].kind == MO_MEM ? &s.slot[in->ops[0].reg]
-                                                : loc(&s, f, in->ops[0].reg);
+        uint64_t src, *d = operands(&s, f, in, &src);
         if (in->op == X86_MOV)
             *d = src;
         else if (in->op == X86_ADD)
@@ -313,11 +319,7 @@ static uint64_t simulate_cfg(const MFunc *f, uint32_t count_in, unsigned *loads)
         }
         if (in->ops[1].kind == MO_MEM && loads && (b == count_in || count_in == UINT32_MAX))
             (*loads)++;
-        uint64_t src = in->ops[1].kind == MO_IMM   ? (uint64_t)in->ops[1].imm
-                       : in->ops[1].kind == MO_MEM ? s.slot[in->ops[1].reg]
-                                                   : *loc(&s, f, in->ops[1].reg);
-        uint64_t *d = in->ops[0].kind == MO_MEM ? &s.slot[in->ops[0].reg]
-                                                : loc(&s, f, in->ops[0].reg);
+        uint64_t src, *d = operands(&s, f, in, &src);
         if (in->op == X86_MOV)
             *d = src;
         else if (in->op == X86_ADD)
@@ -351,28 +353,37 @@ static unsigned spilled_operands(const MFunc *f, uint32_t b)
  * times after the loop. The loop's values are worth more than x, so x
  * is split around the loop: a register before, the stack during it, a
  * register again after it. Blocks: 0 entry, 1 loop, 2 exit. */
+/* Block b as a loop of `trips` iterations on counter i that adds 13
+ * fresh values to acc (more than there are free registers), then jumps
+ * to `out`. */
+static void pressure_loop(MFunc *f, uint32_t b, uint32_t out, uint32_t acc, uint32_t i,
+                          int64_t trips)
+{
+    uint32_t v[13];
+    for (unsigned k = 0; k < 13; k++) {
+        v[k] = mir_vreg_new(f, MRC_INT);
+        insb(f, b, X86_MOV, mo_reg(v[k]), mo_imm(k + 1));
+    }
+    for (unsigned k = 0; k < 13; k++)
+        insb(f, b, X86_ADD, mo_reg(acc), mo_reg(v[k]));
+    insb(f, b, X86_ADD, mo_reg(i), mo_imm(1));
+    insb(f, b, X86_CMP, mo_reg(i), mo_imm(trips));
+    jump(f, b, b, X86_CC_L);
+    jump(f, b, out, -1);
+}
+
 static MFunc *split_around_loop(unsigned uses_after, uint32_t *xv)
 {
     MFunc *f = mir_func_new(&x86_64_target, "t");
     uint32_t b0 = mir_block_new(f), b1 = mir_block_new(f), b2 = mir_block_new(f);
     uint32_t x = mir_vreg_new(f, MRC_INT), acc = mir_vreg_new(f, MRC_INT), i = mir_vreg_new(f, MRC_INT);
-    uint32_t v[13];
     insb(f, b0, X86_MOV, mo_reg(x), mo_imm(7));
     insb(f, b0, X86_MOV, mo_reg(acc), mo_imm(0));
     for (unsigned k = 0; k < 3; k++)
         insb(f, b0, X86_ADD, mo_reg(acc), mo_reg(x));
     insb(f, b0, X86_MOV, mo_reg(i), mo_imm(0));
     jump(f, b0, b1, -1);
-    for (unsigned k = 0; k < 13; k++) {
-        v[k] = mir_vreg_new(f, MRC_INT);
-        insb(f, b1, X86_MOV, mo_reg(v[k]), mo_imm(k + 1));
-    }
-    for (unsigned k = 0; k < 13; k++)
-        insb(f, b1, X86_ADD, mo_reg(acc), mo_reg(v[k]));
-    insb(f, b1, X86_ADD, mo_reg(i), mo_imm(1));
-    insb(f, b1, X86_CMP, mo_reg(i), mo_imm(3));
-    jump(f, b1, b1, X86_CC_L);
-    jump(f, b1, b2, -1);
+    pressure_loop(f, b1, b2, acc, i, 3);
     for (unsigned k = 0; k < uses_after; k++)
         insb(f, b2, X86_ADD, mo_reg(acc), mo_reg(x));
     insb(f, b2, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(acc));
@@ -424,7 +435,6 @@ static MFunc *two_paths(int64_t take_loop)
              b3 = mir_block_new(f);
     uint32_t x = mir_vreg_new(f, MRC_INT), acc = mir_vreg_new(f, MRC_INT), i = mir_vreg_new(f, MRC_INT),
              c = mir_vreg_new(f, MRC_INT);
-    uint32_t v[13];
     insb(f, b0, X86_MOV, mo_reg(x), mo_imm(11));
     insb(f, b0, X86_MOV, mo_reg(acc), mo_imm(0));
     insb(f, b0, X86_MOV, mo_reg(i), mo_imm(0));
@@ -434,16 +444,7 @@ static MFunc *two_paths(int64_t take_loop)
     jump(f, b0, b1, -1);
     insb(f, b1, X86_ADD, mo_reg(acc), mo_imm(1000));
     jump(f, b1, b3, -1);
-    for (unsigned k = 0; k < 13; k++) {
-        v[k] = mir_vreg_new(f, MRC_INT);
-        insb(f, b2, X86_MOV, mo_reg(v[k]), mo_imm(k + 1));
-    }
-    for (unsigned k = 0; k < 13; k++)
-        insb(f, b2, X86_ADD, mo_reg(acc), mo_reg(v[k]));
-    insb(f, b2, X86_ADD, mo_reg(i), mo_imm(1));
-    insb(f, b2, X86_CMP, mo_reg(i), mo_imm(2));
-    jump(f, b2, b2, X86_CC_L);
-    jump(f, b2, b3, -1);
+    pressure_loop(f, b2, b3, acc, i, 2);
     for (unsigned k = 0; k < 3; k++)
         insb(f, b3, X86_ADD, mo_reg(acc), mo_reg(x));
     insb(f, b3, X86_MOV, mo_reg(XR(X86_RAX)), mo_reg(acc));
