@@ -57,7 +57,25 @@ static void putf(Out *o, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    put_mem(o, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+    if (n < 0) {
+        o->failed = true;
+        return;
+    }
+    if ((size_t)n < sizeof buf) {
+        put_mem(o, buf, (size_t)n);
+        return;
+    }
+    /* Names have no length limit: format the long case on the heap. */
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        o->failed = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    put_mem(o, big, (size_t)n);
+    free(big);
 }
 
 /* ---- constants ---- */

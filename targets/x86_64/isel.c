@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/strbuf.h"
 #include "runtime/yvmrt.h"
 #include "targets/x86_64/x86_mir.h"
 
@@ -968,15 +969,15 @@ static void sel_call(Isel *S, const IrInst *in)
     }
     /* call.ind: check the pointer and the signature first. */
     uint32_t p = reg_of(S, &in->opd[0]);
-    char buf[1024];
-    size_t len = 0;
-    len += (size_t)snprintf(buf + len, sizeof buf - len, "(");
-    for (uint32_t i = 1; i < in->nopd && len < sizeof buf; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 1 ? "," : "",
-                                ir_type_name((IrType)in->opd[i].type));
-    if (len < sizeof buf)
-        snprintf(buf + len, sizeof buf - len, ")->%s", ir_type_name((IrType)in->type));
-    uint32_t regs[2] = {p, int_const(S, yvmrt_sig_hash(buf))};
+    /* The call site's signature, spelled as data_sig_text spells a
+     * function's; any number of arguments. */
+    StrBuf sig = {0};
+    sb_puts(&sig, "(");
+    for (uint32_t i = 1; i < in->nopd; i++)
+        sb_printf(&sig, "%s%s", i > 1 ? "," : "", ir_type_name((IrType)in->opd[i].type));
+    sb_printf(&sig, ")->%s", ir_type_name((IrType)in->type));
+    uint32_t regs[2] = {p, int_const(S, yvmrt_sig_hash(sig.s))};
+    sb_free(&sig);
     call_rt(S, "__yvm_check_call", 2, regs);
     emit_call(S, mo_reg(p), in->nopd - 1, in->opd + 1, (IrType)in->type, result, true,
               UINT32_MAX);
