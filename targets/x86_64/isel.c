@@ -25,9 +25,10 @@
  * conversion is fixed up where its bits are seen, not where it is made:
  * at a store, a bitcast, a call argument, a return and fneg's operand (a
  * NaN in arithmetic, compares and float-to-int checks behaves the same
- * whatever its bits). A result that is a block argument or a select
- * operand is fixed up at once, so every other value holds exactly the
- * interpreter's bits.
+ * whatever its bits). A block parameter that only ever receives such
+ * results (a loop-carried sum) defers too; an argument reaching any other
+ * parameter is fixed up on the edge. A select operand is fixed up at
+ * once. Every value not deferred holds exactly the interpreter's bits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ typedef struct Isel {
     bool checks;         /* bounds checks on loads and stores */
     bool unsafe;         /* an `unsafe` function: foreign memory is fine */
     bool *nan_eager;     /* IR value -> its NaN fix-up cannot wait (see top) */
+    bool *nan_raw_param; /* IR block parameter -> holds only deferred results */
     bool *at_branch;     /* IR value -> computed by the block's condbr (see pair_cond) */
 } Isel;
 
@@ -226,7 +228,57 @@ static bool makes_raw_nan(const IrInst *in)
 /* Whether IR value v's NaN fix-up waits for a use that sees its bits. */
 static bool nan_deferred(const Isel *S, uint32_t v)
 {
-    return S->def[v] && makes_raw_nan(S->def[v]) && !S->nan_eager[v];
+    if (!S->def[v])
+        return S->nan_raw_param[v];
+    return makes_raw_nan(S->def[v]) && !S->nan_eager[v];
+}
+
+/* Whether block argument A may flow into a parameter whose fix-up waits:
+ * a deferred result, or a constant whose fix-up would change nothing. */
+static bool arg_may_defer(const Isel *S, const IrOperand *a)
+{
+    if (a->kind == IR_OPD_VALUE)
+        return nan_deferred(S, a->index);
+    if (a->kind != IR_OPD_CONST)
+        return false;
+    uint64_t exp = a->type == IR_F32 ? 0x7f800000u : 0x7ff0000000000000ull;
+    uint64_t frac = a->type == IR_F32 ? 0x007fffffu : 0x000fffffffffffffull;
+    return (a->bits & exp) != exp || (a->bits & frac) == 0; /* not a NaN */
+}
+
+/* Block parameters whose fix-up waits: the largest set of float
+ * parameters that receive, on every edge, only deferred results,
+ * fixed-up-free constants or parameters of the set (a loop-carried sum,
+ * say). Any other parameter holds exact bits; a deferred argument
+ * reaching it is fixed up on that edge (edge_moves). */
+static void plan_nan_params(Isel *S)
+{
+    const IrFunc *f = S->f;
+    for (uint32_t b = 0; b < f->nblocks; b++)
+        for (uint32_t i = 0; i < f->blocks[b]->nparams; i++) {
+            uint32_t p = f->blocks[b]->params[i];
+            /* A select's operands keep exact bits (count_uses). */
+            S->nan_raw_param[p] = is_fl((IrType)f->vals[p].type) && !S->nan_eager[p];
+        }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t b = 0; b < f->nblocks; b++) {
+            const IrBlock *bl = f->blocks[b];
+            for (uint32_t j = 0; j < bl->ninsts; j++) {
+                const IrInst *in = &bl->insts[j];
+                for (uint32_t k = 0; k < in->ntgt; k++) {
+                    const IrBlock *to = f->blocks[in->tgt[k].block];
+                    for (uint32_t a = 0; a < in->tgt[k].nargs; a++) {
+                        uint32_t p = to->params[a];
+                        if (S->nan_raw_param[p] && !arg_may_defer(S, &in->tgt[k].args[a])) {
+                            S->nan_raw_param[p] = false;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /* The result of IN, fixed up now unless that can wait. */
@@ -1002,6 +1054,11 @@ static void edge_moves(Isel *S, const IrTarget *tg)
         mv[i].dst = S->vreg[b->params[i]];
         mv[i].src = &tg->args[i];
         mv[i].srcreg = tg->args[i].kind == IR_OPD_VALUE ? S->vreg[tg->args[i].index] : MIR_NOREG;
+        /* A deferred NaN fix-up happens here when the parameter holds
+         * exact bits (plan_nan_params). */
+        if (mv[i].srcreg != MIR_NOREG && nan_deferred(S, tg->args[i].index) &&
+            !nan_deferred(S, b->params[i]))
+            mv[i].srcreg = float_bits(S, &tg->args[i]);
         if (mv[i].srcreg == mv[i].dst)
             done[i] = true;
     }
@@ -1444,7 +1501,6 @@ static void count_uses(Isel *S)
                 for (uint32_t a = 0; a < in->tgt[k].nargs; a++)
                     if (in->tgt[k].args[a].kind == IR_OPD_VALUE) {
                         S->nuses[in->tgt[k].args[a].index]++;
-                        S->nan_eager[in->tgt[k].args[a].index] = true;
                     }
             for (uint32_t k = 0; in->op == IR_SELECT && k < in->nopd; k++)
                 if (in->opd[k].kind == IR_OPD_VALUE)
@@ -1463,8 +1519,9 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     S.addr_uses = calloc(f->nvals + 1, sizeof *S.addr_uses);
     S.escapes = calloc(f->nvals + 1, sizeof *S.escapes);
     S.nan_eager = calloc(f->nvals + 1, sizeof *S.nan_eager);
+    S.nan_raw_param = calloc(f->nvals + 1, sizeof *S.nan_raw_param);
     S.at_branch = calloc(f->nvals + 1, sizeof *S.at_branch);
-    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes || !S.nan_eager ||
+    if (!S.vreg || !S.nuses || !S.def || !S.addr_uses || !S.escapes || !S.nan_eager || !S.nan_raw_param ||
         !S.at_branch)
         exit(1);
     S.checks = true;
@@ -1472,6 +1529,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     for (uint32_t v = 0; v < f->nvals; v++)
         S.vreg[v] = mir_vreg_new(mf, cls((IrType)f->vals[v].type));
     count_uses(&S);
+    plan_nan_params(&S);
     mf->has_allocas = S.has_allocas;
     for (uint32_t b = 0; b < f->nblocks; b++) {
         uint32_t mb = mir_block_new(mf);
@@ -1542,6 +1600,7 @@ bool x86_isel(CgModule *cg, uint32_t item, MFunc *mf)
     free(S.addr_uses);
     free(S.def);
     free(S.nan_eager);
+    free(S.nan_raw_param);
     free(S.at_branch);
     free(S.escapes);
     return !cg->failed;
