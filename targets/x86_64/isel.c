@@ -338,7 +338,10 @@ static void sel_binary_int(Isel *S, const IrInst *in)
             E2(S, X86_LEA, 8, mo_reg(d), mo_mem(ra, MIR_NOREG, 1, -mb.imm));
             return;
         }
-        E2(S, X86_MOV, sz, mo_reg(d), mo_reg(ra));
+        /* A whole-register copy: ra is zero-extended already, and a copy
+         * the allocator coalesces then disappears (a 32-bit one would
+         * stay, as it also clears the upper half). */
+        E2(S, X86_MOV, 8, mo_reg(d), mo_reg(ra));
         E2(S, alu_op(op), sz, mo_reg(d), mb);
         if (op == IR_ADD || op == IR_SUB)
             normalize(S, d, t == IR_I32 ? IR_I64 : t);
@@ -352,7 +355,7 @@ static void sel_binary_int(Isel *S, const IrInst *in)
             m3->nops = 3;
             m3->ops[2] = mb;
         } else {
-            E2(S, X86_MOV, sz, mo_reg(d), mo_reg(ra));
+            E2(S, X86_MOV, 8, mo_reg(d), mo_reg(ra)); /* as in add */
             E2(S, X86_IMUL, sz, mo_reg(d), mb);
         }
         normalize(S, d, t == IR_I32 ? IR_I64 : t);
