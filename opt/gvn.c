@@ -153,8 +153,8 @@ static bool cse_loads(IrFunc *f, const IrDom *d)
                 }
                 const IrInst *p = &f->blocks[xb]->insts[--xi];
                 budget--;
-                /* A predecessor's branch is no write. */
-                if (edit_has_side_effects(p) && !ir_op_is_terminator((IrOpcode)p->op))
+                if (p->op == IR_STORE || p->op == IR_MEMCPY || p->op == IR_MEMSET ||
+                    p->op == IR_CALL || p->op == IR_CALLIND)
                     break;
                 if (p->op == IR_LOAD && p->result != IR_NONE && p->type == in->type) {
                     IrOperand pa = load_addr(&s, p);

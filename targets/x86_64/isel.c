@@ -248,7 +248,7 @@ static bool arg_may_defer(const Isel *S, const IrOperand *a)
 
 /* Block parameters whose fix-up waits: the largest set of float
  * parameters that receive, on every edge, only deferred results,
- * non-NaN constants or parameters of the set (a loop-carried sum,
+ * fixed-up-free constants or parameters of the set (a loop-carried sum,
  * say). Any other parameter holds exact bits; a deferred argument
  * reaching it is fixed up on that edge (edge_moves). */
 static void plan_nan_params(Isel *S)
@@ -1502,8 +1502,9 @@ static void count_uses(Isel *S)
                 S->addr_uses[in->opd[ap].index]++;
             for (uint32_t k = 0; k < in->ntgt; k++)
                 for (uint32_t a = 0; a < in->tgt[k].nargs; a++)
-                    if (in->tgt[k].args[a].kind == IR_OPD_VALUE)
+                    if (in->tgt[k].args[a].kind == IR_OPD_VALUE) {
                         S->nuses[in->tgt[k].args[a].index]++;
+                    }
             for (uint32_t k = 0; in->op == IR_SELECT && k < in->nopd; k++)
                 if (in->opd[k].kind == IR_OPD_VALUE)
                     S->nan_eager[in->opd[k].index] = true;
